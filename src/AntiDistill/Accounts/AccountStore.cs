@@ -1,0 +1,191 @@
+using System.Numerics;
+
+namespace AntiDistill;
+
+/// <summary>
+/// Accounts in memory, bounded: split into shards that lock independently, each holding at most its
+/// share of <see cref="AccountStoreOptions.MaxAccounts"/>. A full shard evicts with CLOCK (second
+/// chance on the recently-used bit) and reuses the evicted object, so a steady stream of new accounts
+/// neither allocates nor grows memory.
+/// </summary>
+internal sealed class AccountStore
+{
+    private readonly Shard[] _shards;
+    private readonly int _shardMask;
+    private readonly long _idleMs;
+
+    public AccountStore(AccountStoreOptions options)
+    {
+        int shards = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, options.Shards));
+        int perShard = Math.Max(1, (int)Math.Ceiling(options.MaxAccounts / (double)shards));
+        _shards = new Shard[shards];
+        for (int i = 0; i < shards; i++)
+        {
+            _shards[i] = new Shard(perShard);
+        }
+
+        _shardMask = shards - 1;
+        _idleMs = (long)options.IdleTimeout.TotalMilliseconds;
+    }
+
+    /// <summary>Accounts currently tracked.</summary>
+    public int Count
+    {
+        get
+        {
+            int total = 0;
+            foreach (var shard in _shards)
+            {
+                total += shard.Count;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>
+    /// Locks the account's shard and returns its state, created if new. Dispose the scope (a <c>using</c>)
+    /// to unlock; keep the work inside short, it blocks every account of the shard.
+    /// </summary>
+    public Lock.Scope EnterForUpdate(AccountId account, out AccountState state)
+    {
+        var shard = ShardOf(account);
+        var scope = shard.Gate.EnterScope();
+        try
+        {
+            state = shard.GetOrAdd(account);
+            return scope;
+        }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Locks the account's shard and returns its state, or null when the account is not tracked.</summary>
+    public Lock.Scope EnterForRead(AccountId account, out AccountState? state)
+    {
+        var shard = ShardOf(account);
+        var scope = shard.Gate.EnterScope();
+        state = shard.TryGet(account, out var existing) ? existing : null;
+        return scope;
+    }
+
+    /// <summary>Forgets accounts not seen since <paramref name="nowMs"/> minus the idle timeout. Returns how many.</summary>
+    public int EvictIdle(long nowMs)
+    {
+        int evicted = 0;
+        foreach (var shard in _shards)
+        {
+            lock (shard.Gate)
+            {
+                evicted += shard.EvictOlderThan(nowMs - _idleMs);
+            }
+        }
+
+        return evicted;
+    }
+
+    private Shard ShardOf(AccountId account) => _shards[(int)(account.Value >> 32) & _shardMask];
+
+    private sealed class Shard(int capacity)
+    {
+        private readonly Dictionary<ulong, int> _index = [];
+        private AccountState[] _slots = [];
+        private int _hand;
+
+        public Lock Gate { get; } = new();
+
+        public int Count { get; private set; }
+
+        public bool TryGet(AccountId account, out AccountState state)
+        {
+            if (_index.TryGetValue(account.Value, out int slot))
+            {
+                state = _slots[slot];
+                return true;
+            }
+
+            state = null!;
+            return false;
+        }
+
+        public AccountState GetOrAdd(AccountId account)
+        {
+            if (TryGet(account, out var existing))
+            {
+                return existing;
+            }
+
+            AccountState state;
+            int slot;
+            if (Count < capacity)
+            {
+                if (Count == _slots.Length)
+                {
+                    Array.Resize(ref _slots, Math.Min(capacity, Math.Max(4, _slots.Length * 2)));
+                }
+
+                slot = Count++;
+                state = _slots[slot] ??= new AccountState(account);
+                state.Reset(account);
+            }
+            else
+            {
+                slot = ClockVictim();
+                state = _slots[slot];
+                _index.Remove(state.Account.Value);
+                state.Reset(account);
+            }
+
+            _index[account.Value] = slot;
+            return state;
+        }
+
+        /// <summary>CLOCK: sweep the hand, clearing recently-used bits, until one is already clear.</summary>
+        private int ClockVictim()
+        {
+            while (true)
+            {
+                _hand = _hand + 1 >= Count ? 0 : _hand + 1;
+                var candidate = _slots[_hand];
+                if (!candidate.Referenced)
+                {
+                    return _hand;
+                }
+
+                candidate.Referenced = false;
+            }
+        }
+
+        public int EvictOlderThan(long cutoffMs)
+        {
+            int evicted = 0;
+            for (int i = Count - 1; i >= 0; i--)
+            {
+                var state = _slots[i];
+                if (state.LastSeenMs >= cutoffMs)
+                {
+                    continue;
+                }
+
+                // Swap-remove, keeping the slots dense; the evicted object stays at the end for reuse.
+                _index.Remove(state.Account.Value);
+                int last = --Count;
+                if (i != last)
+                {
+                    var moved = _slots[last];
+                    _slots[i] = moved;
+                    _slots[last] = state;
+                    _index[moved.Account.Value] = i;
+                }
+
+                evicted++;
+            }
+
+            _hand = 0;
+            return evicted;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+
+namespace AntiDistill;
+
+/// <summary>Word normalization and hashing shared by the extractor and the lexicon, so both agree on what a word is.</summary>
+internal static class WordHash
+{
+    /// <summary>Longer words are hashed on their first bytes only; 48 covers real words and keeps the scratch on the stack.</summary>
+    public const int MaxWordBytes = 48;
+
+    /// <summary>Byte classes: separators end a word; ASCII upper case is folded; everything else, including
+    /// every byte of a multi-byte (or invalid) UTF-8 sequence, is part of a word, so no input can throw.</summary>
+    public const byte Separator = 0, Lower = 1, Digit = 2, Upper = 3;
+
+    public static ReadOnlySpan<byte> Classes => [
+        0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+        0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 2,2,2,2,2,2,2,2,2,2,0,0,0,0,0,0,
+        0,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3, 3,3,3,3,3,3,3,3,3,3,3,0,0,0,0,1,
+        0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,0,0,0,0,0,
+        1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+        1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+        1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+        1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    ];
+
+    /// <summary>Hashes an already normalized word. Never returns 0 (0 marks an empty slot in tables).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of(ReadOnlySpan<byte> normalized)
+    {
+        ulong h = XxHash3.HashToUInt64(normalized);
+        return h | 1;
+    }
+
+    /// <summary>Normalizes (ASCII case folding) and hashes one word of free text; used to build lexicons.</summary>
+    public static ulong OfText(ReadOnlySpan<byte> word)
+    {
+        Span<byte> scratch = stackalloc byte[MaxWordBytes];
+        int n = Math.Min(word.Length, MaxWordBytes);
+        for (int i = 0; i < n; i++)
+        {
+            byte b = word[i];
+            scratch[i] = Classes[b] == Upper ? (byte)(b | 0x20) : b;
+        }
+
+        return Of(scratch[..n]);
+    }
+
+    /// <summary>The 64-bit finalizer of MurmurHash3: spreads combined values (shingles, sketch inputs) over all bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Mix(ulong x)
+    {
+        x ^= x >> 33;
+        x *= 0xff51afd7ed558ccdUL;
+        x ^= x >> 33;
+        x *= 0xc4ceb9fe1a85ec53UL;
+        x ^= x >> 33;
+        return x;
+    }
+}

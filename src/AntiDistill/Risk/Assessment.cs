@@ -1,0 +1,38 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace AntiDistill;
+
+/// <summary>The engine's judgement of an account after one request: risk, verdict, and why.</summary>
+public struct Assessment
+{
+    private Scores _signals;
+
+    /// <summary>The account judged.</summary>
+    public AccountId Account { get; internal set; }
+
+    /// <summary>Risk in [0, 1].</summary>
+    public float Risk { get; internal set; }
+
+    /// <summary>The verdict the risk maps to under the configured thresholds.</summary>
+    public Verdict Verdict { get; internal set; }
+
+    /// <summary>How many requests of this account the engine has seen, this one included.</summary>
+    public int Requests { get; internal set; }
+
+    /// <summary>Each signal's value and contribution, in <see cref="RiskSignal"/> order.</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<SignalScore> Signals => _signals;
+
+    /// <summary>The score of one signal.</summary>
+    public readonly SignalScore this[RiskSignal signal] => _signals[(int)signal];
+
+    [UnscopedRef]
+    internal Span<SignalScore> WritableSignals => _signals;
+
+    [InlineArray(RiskSignalNames.Count)]
+    private struct Scores
+    {
+        private SignalScore _element0;
+    }
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace AntiDistill;
+
+/// <summary>How signals become a risk and a verdict.</summary>
+public sealed class RiskModelOptions
+{
+    /// <summary>Intercept of the logistic model (log-odds with every signal at 0). Calibrated; default -7.0.</summary>
+    [Range(-50, 50)]
+    public double Bias { get; set; } = -7.0;
+
+    /// <summary>Weight per signal.</summary>
+    [ValidateObjectMembers]
+    public RiskWeights Weights { get; set; } = new();
+
+    /// <summary>Risk at or above which an account is <see cref="Verdict.Suspicious"/>. Default 0.5.</summary>
+    [Range(0.0, 1.0)]
+    public double SuspiciousThreshold { get; set; } = 0.5;
+
+    /// <summary>Risk at or above which an account is <see cref="Verdict.Campaign"/>. Default 0.9.</summary>
+    [Range(0.0, 1.0)]
+    public double CampaignThreshold { get; set; } = 0.9;
+
+    /// <summary>
+    /// Pseudo-count that shrinks share signals towards 0 while evidence is thin: a share measured over n
+    /// requests counts n/(n + this). Default 4: one request is never enough, 20 count five sixths.
+    /// </summary>
+    [Range(0, 1000)]
+    public int EvidenceRequests { get; set; } = 4;
+
+    /// <summary>An output budget (<c>max_tokens</c>) at or above which a request counts as output-hungry. Default 8192.</summary>
+    [Range(1, int.MaxValue)]
+    public int HighOutputBudget { get; set; } = 8192;
+
+    /// <summary>
+    /// SimHash Hamming distance (of 64 bits) from which a prompt counts as unrelated to every recent one.
+    /// Default 20: unrelated texts sit near 32, rewordings and follow-ups well below.
+    /// </summary>
+    [Range(0, 64)]
+    public int NoveltyDistance { get; set; } = 20;
+}

@@ -1,0 +1,58 @@
+namespace AntiDistill;
+
+/// <summary>The account-level signals the risk model weighs. Each is a number in [0, 1].</summary>
+public enum RiskSignal
+{
+    /// <summary>Share of requests asking for chain-of-thought (step by step, show/reconstruct reasoning).</summary>
+    CotElicitation,
+
+    /// <summary>Share of requests asking the model to grade or compare responses.</summary>
+    GradingElicitation,
+
+    /// <summary>Share of requests in the account's top harvest capability (math, coding, agentic, reasoning, grading).</summary>
+    CapabilityFocus,
+
+    /// <summary>Share of requests that turn reasoning on or ask for a very large output budget.</summary>
+    ReasoningHunger,
+
+    /// <summary>Share of single-turn requests (no conversation history).</summary>
+    SingleTurn,
+
+    /// <summary>Share of requests made from the account's most frequent template.</summary>
+    TemplateRepetition,
+
+    /// <summary>Share of prompts unrelated to any of the account's recent ones (PRADA-style novelty).</summary>
+    ContentNovelty,
+
+    /// <summary>Regularity of the inter-arrival times: 1 for a metronome, 0 for a person.</summary>
+    MachineTiming,
+
+    /// <summary>How evenly the account's requests spread over the 24 hours of the day.</summary>
+    AroundTheClock,
+
+    /// <summary>Request volume per active day, on a log scale (1 at 1,000 a day).</summary>
+    Volume,
+}
+
+/// <summary>Names of the signals as they appear in reports and logs.</summary>
+public static class RiskSignalNames
+{
+    /// <summary>Number of signals.</summary>
+    public const int Count = 10;
+
+    /// <summary>The snake_case name used in reports (e.g. <c>cot_elicitation</c>).</summary>
+    public static string GetName(RiskSignal signal) => signal switch
+    {
+        RiskSignal.CotElicitation => "cot_elicitation",
+        RiskSignal.GradingElicitation => "grading_elicitation",
+        RiskSignal.CapabilityFocus => "capability_focus",
+        RiskSignal.ReasoningHunger => "reasoning_hunger",
+        RiskSignal.SingleTurn => "single_turn",
+        RiskSignal.TemplateRepetition => "template_repetition",
+        RiskSignal.ContentNovelty => "content_novelty",
+        RiskSignal.MachineTiming => "machine_timing",
+        RiskSignal.AroundTheClock => "around_the_clock",
+        RiskSignal.Volume => "volume",
+        _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
+    };
+}

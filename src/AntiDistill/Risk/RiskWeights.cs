@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AntiDistill;
+
+/// <summary>
+/// Logistic-regression weights of the risk model, one per <see cref="RiskSignal"/>, in log-odds per unit
+/// of the signal. The defaults are re-derived by <c>benchmarks/AntiDistill.Calibration</c> on the shared
+/// corpora (see <c>benchmarks/results/calibration.md</c>); change them only with that tool's output.
+/// </summary>
+public sealed class RiskWeights
+{
+    /// <summary>Weight of <see cref="RiskSignal.CotElicitation"/>. Default: see the property initializer (calibrated).</summary>
+    [Range(-50, 50)]
+    public double CotElicitation { get; set; } = 5.6;
+
+    /// <summary>Weight of <see cref="RiskSignal.GradingElicitation"/>.</summary>
+    [Range(-50, 50)]
+    public double GradingElicitation { get; set; } = 5.0;
+
+    /// <summary>Weight of <see cref="RiskSignal.CapabilityFocus"/>.</summary>
+    [Range(-50, 50)]
+    public double CapabilityFocus { get; set; } = 1.5;
+
+    /// <summary>Weight of <see cref="RiskSignal.ReasoningHunger"/>.</summary>
+    [Range(-50, 50)]
+    public double ReasoningHunger { get; set; } = 2.5;
+
+    /// <summary>Weight of <see cref="RiskSignal.SingleTurn"/>.</summary>
+    [Range(-50, 50)]
+    public double SingleTurn { get; set; } = 1.5;
+
+    /// <summary>Weight of <see cref="RiskSignal.TemplateRepetition"/>.</summary>
+    [Range(-50, 50)]
+    public double TemplateRepetition { get; set; } = -1.0;
+
+    /// <summary>Weight of <see cref="RiskSignal.ContentNovelty"/>.</summary>
+    [Range(-50, 50)]
+    public double ContentNovelty { get; set; } = 0.5;
+
+    /// <summary>Weight of <see cref="RiskSignal.MachineTiming"/>.</summary>
+    [Range(-50, 50)]
+    public double MachineTiming { get; set; } = 0.5;
+
+    /// <summary>Weight of <see cref="RiskSignal.AroundTheClock"/>.</summary>
+    [Range(-50, 50)]
+    public double AroundTheClock { get; set; } = 0.5;
+
+    /// <summary>Weight of <see cref="RiskSignal.Volume"/>.</summary>
+    [Range(-50, 50)]
+    public double Volume { get; set; } = 0;
+
+    /// <summary>The weight of one signal.</summary>
+    public double this[RiskSignal signal] => signal switch
+    {
+        RiskSignal.CotElicitation => CotElicitation,
+        RiskSignal.GradingElicitation => GradingElicitation,
+        RiskSignal.CapabilityFocus => CapabilityFocus,
+        RiskSignal.ReasoningHunger => ReasoningHunger,
+        RiskSignal.SingleTurn => SingleTurn,
+        RiskSignal.TemplateRepetition => TemplateRepetition,
+        RiskSignal.ContentNovelty => ContentNovelty,
+        RiskSignal.MachineTiming => MachineTiming,
+        RiskSignal.AroundTheClock => AroundTheClock,
+        RiskSignal.Volume => Volume,
+        _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
+    };
+
+    /// <summary>Copies the weights into a span indexed by <see cref="RiskSignal"/>.</summary>
+    public void CopyTo(Span<double> destination)
+    {
+        for (int i = 0; i < RiskSignalNames.Count; i++)
+        {
+            destination[i] = this[(RiskSignal)i];
+        }
+    }
+}
