@@ -22,6 +22,7 @@ internal sealed class AccountState
     public int Grading;
     public int Hungry;
     public int SingleTurn;
+    public int TraceHarvest;
     public int WithTools;
     public int WithSystemPrompt;
     public long PromptTokens;
@@ -43,7 +44,7 @@ internal sealed class AccountState
     {
         Account = account;
         FirstSeenMs = LastSeenMs = PromptTokens = 0;
-        Requests = ChainOfThought = Grading = Hungry = SingleTurn = WithTools = WithSystemPrompt = 0;
+        Requests = ChainOfThought = Grading = Hungry = SingleTurn = TraceHarvest = WithTools = WithSystemPrompt = 0;
         Capabilities = default;
         Hours = default;
         Gaps = default;
@@ -73,8 +74,12 @@ internal sealed class AccountState
 
         ChainOfThought += features.ElicitsChainOfThought ? 1 : 0;
         Grading += features.ElicitsGrading ? 1 : 0;
-        Hungry += request.ReasoningRequested || request.MaxOutputTokens >= highOutputBudget ? 1 : 0;
-        SingleTurn += request.TurnCount <= 1 ? 1 : 0;
+        bool bigBudget = request.MaxOutputTokens >= highOutputBudget;
+        bool singleTurn = request.TurnCount <= 1;
+        Hungry += request.ReasoningRequested || bigBudget ? 1 : 0;
+        SingleTurn += singleTurn ? 1 : 0;
+        bool asksReasoning = request.ReasoningRequested || (features.Families & (ElicitationFamilies.ChainOfThought | ElicitationFamilies.Grading)) != 0;
+        TraceHarvest += singleTurn && asksReasoning && (bigBudget || (request.ReasoningRequested && request.MaxOutputTokens == 0)) ? 1 : 0;
         WithTools += request.ToolCount > 0 ? 1 : 0;
         WithSystemPrompt += features.SystemPrompt != 0 ? 1 : 0;
         PromptTokens += features.EstimatedTokens;
@@ -118,6 +123,7 @@ internal sealed class AccountState
         values[(int)RiskSignal.CapabilityFocus] = (float)Share(focus);
         values[(int)RiskSignal.ReasoningHunger] = (float)Share(Hungry);
         values[(int)RiskSignal.SingleTurn] = (float)Share(SingleTurn);
+        values[(int)RiskSignal.TraceHarvest] = (float)Share(TraceHarvest);
         values[(int)RiskSignal.TemplateRepetition] = (float)(n < 2 ? 0 : Share(Templates.TopCount));
 
         int compared = NearestDistances.Total;

@@ -223,6 +223,7 @@ public sealed class PromptFeatureExtractor
                 return;
             }
 
+            // The entry stores capability + 1, so that 0 means "no keyword".
             uint capability = entry & 0xF;
             if (capability != 0)
             {
@@ -284,27 +285,27 @@ public sealed class PromptFeatureExtractor
         {
             if (toolCount > 0)
             {
-                _scores[(int)Capability.Agentic - 1] += 4 + Math.Min(toolCount, 4);
+                _scores[(int)Capability.Agentic] += 4 + Math.Min(toolCount, 4);
             }
 
             if (_fences > 0 || (_codeChars >= 6 && _codeChars * 24 >= bytes))
             {
-                _scores[(int)Capability.Coding - 1] += 4;
+                _scores[(int)Capability.Coding] += 4;
             }
 
             if (_numbers >= 2)
             {
-                _scores[(int)Capability.Math - 1] += Math.Min(_numbers, 4);
+                _scores[(int)Capability.Math] += Math.Min(_numbers, 4);
             }
 
             if ((Elicitation & ElicitationFamilies.Grading) != 0)
             {
-                _scores[(int)Capability.Grading - 1] += 4;
+                _scores[(int)Capability.Grading] += 4;
             }
 
             // Keyword votes grow with length; a category must stand out relative to the prompt, not just add up.
             int best = 0, bestScore = 0;
-            for (int c = 0; c < Scores.Count; c++)
+            for (int c = 1; c < Scores.Count; c++)
             {
                 if (_scores[c] > bestScore)
                 {
@@ -314,7 +315,7 @@ public sealed class PromptFeatureExtractor
             }
 
             int needed = Math.Max(3, Words / 40);
-            return bestScore >= needed ? (Capability)(best + 1) : Capability.ChitChat;
+            return bestScore >= needed ? (Capability)best : Capability.ChitChat;
         }
 
         [InlineArray(RingSize)]
@@ -323,11 +324,11 @@ public sealed class PromptFeatureExtractor
             private ulong _element0;
         }
 
-        /// <summary>Votes for every capability but <see cref="Capability.ChitChat"/>, which wins when none stands out.</summary>
+        /// <summary>Votes per capability, indexed by its value; <see cref="Capability.ChitChat"/> gets none and wins when no other stands out.</summary>
         [InlineArray(Count)]
         private struct Scores
         {
-            public const int Count = 6;
+            public const int Count = 7;
             private int _element0;
         }
     }

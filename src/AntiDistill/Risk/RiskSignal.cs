@@ -18,6 +18,13 @@ public enum RiskSignal
     /// <summary>Share of single-turn requests (no conversation history).</summary>
     SingleTurn,
 
+    /// <summary>
+    /// Share of requests shaped like reasoning-trace harvesting: single-turn, asking for reasoning (by
+    /// phrasing or the reasoning switch) and for a large output budget, all at once. An evaluator's
+    /// step-by-step prompt with a short budget is not; a coding agent's long loop is not.
+    /// </summary>
+    TraceHarvest,
+
     /// <summary>Share of requests made from the account's most frequent template.</summary>
     TemplateRepetition,
 
@@ -38,7 +45,7 @@ public enum RiskSignal
 public static class RiskSignalNames
 {
     /// <summary>Number of signals.</summary>
-    public const int Count = 10;
+    public const int Count = 11;
 
     /// <summary>The snake_case name used in reports (e.g. <c>cot_elicitation</c>).</summary>
     public static string GetName(RiskSignal signal) => signal switch
@@ -48,6 +55,7 @@ public static class RiskSignalNames
         RiskSignal.CapabilityFocus => "capability_focus",
         RiskSignal.ReasoningHunger => "reasoning_hunger",
         RiskSignal.SingleTurn => "single_turn",
+        RiskSignal.TraceHarvest => "trace_harvest",
         RiskSignal.TemplateRepetition => "template_repetition",
         RiskSignal.ContentNovelty => "content_novelty",
         RiskSignal.MachineTiming => "machine_timing",

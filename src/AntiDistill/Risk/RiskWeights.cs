@@ -6,48 +6,54 @@ namespace AntiDistill;
 /// Logistic-regression weights of the risk model, one per <see cref="RiskSignal"/>, in log-odds per unit
 /// of the signal. The defaults are re-derived by <c>benchmarks/AntiDistill.Calibration</c> on the shared
 /// corpora (see <c>benchmarks/results/calibration.md</c>); change them only with that tool's output.
+/// The fit keeps weights non-negative (no signal may lower risk, or a harvester could buy its way down
+/// with more volume or steadier pacing); signals it set to 0 are still measured and shown in explanations.
 /// </summary>
 public sealed class RiskWeights
 {
-    /// <summary>Weight of <see cref="RiskSignal.CotElicitation"/>. Default: see the property initializer (calibrated).</summary>
+    /// <summary>Weight of <see cref="RiskSignal.CotElicitation"/>. </summary>
     [Range(-50, 50)]
-    public double CotElicitation { get; set; } = 5.6;
+    public double CotElicitation { get; set; } = 1.29;
 
     /// <summary>Weight of <see cref="RiskSignal.GradingElicitation"/>.</summary>
     [Range(-50, 50)]
-    public double GradingElicitation { get; set; } = 5.0;
+    public double GradingElicitation { get; set; } = 1.35;
 
     /// <summary>Weight of <see cref="RiskSignal.CapabilityFocus"/>.</summary>
     [Range(-50, 50)]
-    public double CapabilityFocus { get; set; } = 1.5;
+    public double CapabilityFocus { get; set; } = 0.20;
 
     /// <summary>Weight of <see cref="RiskSignal.ReasoningHunger"/>.</summary>
     [Range(-50, 50)]
-    public double ReasoningHunger { get; set; } = 2.5;
+    public double ReasoningHunger { get; set; } = 1.79;
 
     /// <summary>Weight of <see cref="RiskSignal.SingleTurn"/>.</summary>
     [Range(-50, 50)]
-    public double SingleTurn { get; set; } = 1.5;
+    public double SingleTurn { get; set; } = 1.30;
+
+    /// <summary>Weight of <see cref="RiskSignal.TraceHarvest"/>.</summary>
+    [Range(-50, 50)]
+    public double TraceHarvest { get; set; } = 3.31;
 
     /// <summary>Weight of <see cref="RiskSignal.TemplateRepetition"/>.</summary>
     [Range(-50, 50)]
-    public double TemplateRepetition { get; set; } = -1.0;
+    public double TemplateRepetition { get; set; } = 0.00;
 
     /// <summary>Weight of <see cref="RiskSignal.ContentNovelty"/>.</summary>
     [Range(-50, 50)]
-    public double ContentNovelty { get; set; } = 0.5;
+    public double ContentNovelty { get; set; } = 0.00;
 
     /// <summary>Weight of <see cref="RiskSignal.MachineTiming"/>.</summary>
     [Range(-50, 50)]
-    public double MachineTiming { get; set; } = 0.5;
+    public double MachineTiming { get; set; } = 0.00;
 
     /// <summary>Weight of <see cref="RiskSignal.AroundTheClock"/>.</summary>
     [Range(-50, 50)]
-    public double AroundTheClock { get; set; } = 0.5;
+    public double AroundTheClock { get; set; } = 0.00;
 
     /// <summary>Weight of <see cref="RiskSignal.Volume"/>.</summary>
     [Range(-50, 50)]
-    public double Volume { get; set; } = 0;
+    public double Volume { get; set; } = 0.00;
 
     /// <summary>The weight of one signal.</summary>
     public double this[RiskSignal signal] => signal switch
@@ -57,6 +63,7 @@ public sealed class RiskWeights
         RiskSignal.CapabilityFocus => CapabilityFocus,
         RiskSignal.ReasoningHunger => ReasoningHunger,
         RiskSignal.SingleTurn => SingleTurn,
+        RiskSignal.TraceHarvest => TraceHarvest,
         RiskSignal.TemplateRepetition => TemplateRepetition,
         RiskSignal.ContentNovelty => ContentNovelty,
         RiskSignal.MachineTiming => MachineTiming,

@@ -1,0 +1,98 @@
+// Re-derives the risk model's defaults (RiskModelOptions.Bias, RiskWeights, thresholds) from simulated
+// traffic whose prompts come from ../shared/data/corpora, then evaluates them on traffic from another seed.
+//
+//   dotnet run -c Release --project benchmarks/AntiDistill.Calibration -- [--corpora DIR] [--out FILE]
+//
+// The fit is a sample-weighted logistic regression with non-negative weights over account signal vectors taken at checkpoints
+// (after 3, 5, 8, ... requests and at the end), every population weighing the same in total, so a
+// population with many accounts cannot drown a rare trap. Thresholds are then chosen on the training
+// replay: "suspicious" where at most 0.5% of organic accounts are ever flagged, "campaign" above every
+// organic account's peak risk.
+using System.Globalization;
+using AntiDistill;
+using AntiDistill.Calibration;
+using AntiDistill.Simulation;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+string corpora = Arg("--corpora") ?? FindCorpora();
+string output = Arg("--out") ?? Path.Combine(RepoRoot(), "benchmarks", "results", "calibration.md");
+
+if (!Directory.Exists(corpora))
+{
+    Console.Error.WriteLine($"Corpora not found at '{corpora}'. Calibration must run on the shared corpora: pass --corpora DIR.");
+    return 2;
+}
+
+var prompts = PromptLibrary.Load(corpora);
+var scenario = CalibrationScenario.Create();
+Console.Error.WriteLine("Generating training traffic (seed 1)...");
+var training = scenario.Generate(1, prompts, CalibrationScenario.Start, CalibrationScenario.Duration);
+Console.Error.WriteLine($"  {training.Count:N0} requests. Replaying to collect signals...");
+var trainOutcomes = Replay.Run(training, new AntiDistillationOptions(), collectCheckpoints: true);
+
+// Samples: every checkpoint and the final state of every account; each population totals weight 1.
+var x = new List<double[]>();
+var y = new List<bool>();
+var w = new List<double>();
+foreach (var group in trainOutcomes.Values.GroupBy(o => o.Population))
+{
+    var samples = group.SelectMany(o => o.Checkpoints.Select(c => c.Signals).Append(o.Last!)).ToList();
+    foreach (var s in samples)
+    {
+        x.Add([.. s.Select(v => (double)v)]);
+        y.Add(group.First().IsCampaign);
+        w.Add(1.0 / samples.Count);
+    }
+}
+
+var (bias, weights) = LogisticRegression.FitNonNegative(x, y, w, l2: 0.05);
+var fitted = new AntiDistillationOptions();
+fitted.Risk.Bias = Math.Round(bias, 2);
+var signalProperties = typeof(RiskWeights).GetProperties().Where(p => p.PropertyType == typeof(double)).ToDictionary(p => p.Name);
+for (int i = 0; i < weights.Length; i++)
+{
+    signalProperties[((RiskSignal)i).ToString()].SetValue(fitted.Risk.Weights, Math.Round(weights[i], 2));
+}
+
+// Thresholds from the training replay with the fitted weights.
+fitted.Risk.SuspiciousThreshold = 0.99;
+fitted.Risk.CampaignThreshold = 0.99;
+var trainScored = Replay.Run(training, fitted, collectCheckpoints: false);
+var organicPeaks = trainScored.Values.Where(o => !o.IsCampaign).Select(o => (double)o.MaxRisk).OrderBy(r => r).ToList();
+double suspicious = Math.Clamp(Math.Ceiling(Quantile(organicPeaks, 0.995) * 100) / 100 + 0.01, 0.5, 0.95);
+double campaign = Math.Clamp(Math.Ceiling(organicPeaks[^1] * 100) / 100 + 0.02, Math.Max(0.9, suspicious), 0.99);
+fitted.Risk.SuspiciousThreshold = suspicious;
+fitted.Risk.CampaignThreshold = campaign;
+
+Console.Error.WriteLine("Generating evaluation traffic (seed 2)...");
+var evaluation = scenario.Generate(2, prompts, CalibrationScenario.Start, CalibrationScenario.Duration);
+var evalOutcomes = Replay.Run(evaluation, fitted, collectCheckpoints: false);
+
+var report = Report.Write(fitted, training.Count, evaluation.Count, evalOutcomes, corpora);
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+File.WriteAllText(output, report);
+Console.WriteLine(report);
+Console.Error.WriteLine($"Written to {output}");
+return 0;
+
+static double Quantile(List<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Floor(q * sorted.Count))];
+
+string? Arg(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string RepoRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AntiDistill.sln")))
+    {
+        dir = dir.Parent;
+    }
+
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
+}
+
+static string FindCorpora() => Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "data", "corpora"));

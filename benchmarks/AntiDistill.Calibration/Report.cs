@@ -1,0 +1,67 @@
+using System.Text;
+
+namespace AntiDistill.Calibration;
+
+/// <summary>The calibration report: fitted defaults, then detection per population and per corpus source on held-out traffic.</summary>
+internal static class Report
+{
+    public static string Write(AntiDistillationOptions fitted, int trainingRequests, int evaluationRequests, Dictionary<string, AccountOutcome> outcomes, string corpora)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# Risk model calibration");
+        sb.AppendLine();
+        sb.AppendLine("Re-derive with `dotnet run -c Release --project benchmarks/AntiDistill.Calibration` (reads `../shared/data/corpora`).");
+        sb.AppendLine($"Fitted on {trainingRequests:N0} simulated requests (seed 1), evaluated on {evaluationRequests:N0} others (seed 2). Corpora: `{Path.GetFileName(corpora.TrimEnd('/'))}`.");
+        sb.AppendLine("Single accounts only: account linkage (clusters) is not part of this fit.");
+        sb.AppendLine();
+        sb.AppendLine("## Defaults (copy into `RiskWeights` / `RiskModelOptions`)");
+        sb.AppendLine();
+        sb.AppendLine("| parameter | value |");
+        sb.AppendLine("|---|---:|");
+        sb.AppendLine($"| Bias | {fitted.Risk.Bias:0.00} |");
+        for (int i = 0; i < RiskSignalNames.Count; i++)
+        {
+            var signal = (RiskSignal)i;
+            sb.AppendLine($"| Weights.{signal} (`{RiskSignalNames.GetName(signal)}`) | {fitted.Risk.Weights[signal]:0.00} |");
+        }
+
+        sb.AppendLine($"| SuspiciousThreshold | {fitted.Risk.SuspiciousThreshold:0.00} |");
+        sb.AppendLine($"| CampaignThreshold | {fitted.Risk.CampaignThreshold:0.00} |");
+        sb.AppendLine();
+        sb.AppendLine("## Held-out detection per population");
+        sb.AppendLine();
+        sb.AppendLine("| population | accounts | requests | ever flagged | ever campaign | median requests to flag | served before flag |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var g in outcomes.Values.GroupBy(o => o.Population).OrderBy(g => g.First().IsCampaign).ThenBy(g => g.Key))
+        {
+            var list = g.ToList();
+            int requests = list.Sum(o => o.Requests);
+            var firsts = list.Where(o => o.FirstSuspicious is not null).Select(o => o.FirstSuspicious!.Value).OrderBy(v => v).ToList();
+            string median = firsts.Count == 0 ? "-" : firsts[firsts.Count / 2].ToString();
+            double served = g.First().IsCampaign ? list.Sum(o => o.ServedBeforeFlag) / (double)requests : double.NaN;
+            sb.AppendLine($"| {g.Key} | {list.Count} | {requests:N0} | {Share(list, o => o.FirstSuspicious is not null)} | {Share(list, o => o.FirstCampaign is not null)} | {median} | {(double.IsNaN(served) ? "-" : served.ToString("P1"))} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## Held-out detection per corpus source");
+        sb.AppendLine();
+        sb.AppendLine("Accounts grouped by the corpus most of their prompts came from, so a source-specific artefact (length, formatting) would show as one row out of line.");
+        sb.AppendLine();
+        sb.AppendLine("| kind | source | accounts | ever flagged | ever campaign |");
+        sb.AppendLine("|---|---|---:|---:|---:|");
+        foreach (var g in outcomes.Values.GroupBy(o => (o.IsCampaign, o.DominantSource)).OrderBy(g => g.Key.IsCampaign).ThenBy(g => g.Key.DominantSource))
+        {
+            var list = g.ToList();
+            sb.AppendLine($"| {(g.Key.IsCampaign ? "campaign" : "organic")} | {g.Key.DominantSource} | {list.Count} | {Share(list, o => o.FirstSuspicious is not null)} | {Share(list, o => o.FirstCampaign is not null)} |");
+        }
+
+        var organic = outcomes.Values.Where(o => !o.IsCampaign).ToList();
+        var campaigns = outcomes.Values.Where(o => o.IsCampaign).ToList();
+        sb.AppendLine();
+        sb.AppendLine($"Totals: campaign recall (flagged) {Share(campaigns, o => o.FirstSuspicious is not null)}, organic ever flagged {Share(organic, o => o.FirstSuspicious is not null)}, organic ever campaign {Share(organic, o => o.FirstCampaign is not null)}.");
+        return sb.ToString();
+    }
+
+    private static string Share(List<AccountOutcome> list, Func<AccountOutcome, bool> predicate) =>
+        list.Count == 0 ? "-" : $"{list.Count(predicate) / (double)list.Count:P1}";
+}

@@ -1,0 +1,48 @@
+namespace AntiDistill.Simulation;
+
+/// <summary>A human conversation: a first prompt, follow-ups, think time between turns.</summary>
+internal static class Conversation
+{
+    private static readonly int[] Budgets = [0, 0, 0, 0, 1024, 2048, 4096, 4096, 8192];
+    private static readonly string[] CotTails = [" Explain step by step.", " Let's think step by step.", " Please show your work.", " Walk me through it."];
+
+    /// <param name="population">Who is talking.</param>
+    /// <param name="account">The account.</param>
+    /// <param name="start">When the first turn is sent.</param>
+    /// <param name="context">Randomness and prompts.</param>
+    /// <param name="turns">Number of user turns.</param>
+    /// <param name="reasoningShare">Chance the conversation has extended reasoning on.</param>
+    /// <param name="cotShare">Chance the first prompt asks for steps, as people sometimes do.</param>
+    /// <param name="kind">What the first prompt is about.</param>
+    public static IEnumerable<SimulatedRequest> Chat(Population population, string account, DateTimeOffset start, PopulationContext context, int turns,
+        double reasoningShare, double cotShare, PromptKind kind = PromptKind.Organic)
+    {
+        var rng = context.Rng;
+        bool reasoning = rng.NextDouble() < reasoningShare;
+        int budget = reasoning ? 16000 : Budgets[rng.Next(Budgets.Length)];
+        var at = start;
+        var first = context.Prompts.Pick(kind, rng);
+        if (rng.NextDouble() < cotShare)
+        {
+            first = first with { Text = first.Text + CotTails[rng.Next(CotTails.Length)] };
+        }
+
+        for (int t = 0; t < turns; t++)
+        {
+            var prompt = t == 0 ? first : FollowUps.Next(rng);
+            yield return new SimulatedRequest
+            {
+                Account = account,
+                Timestamp = at,
+                Prompt = prompt.Text,
+                Source = first.Source,
+                Population = population.Name,
+                IsCampaign = population.IsCampaign,
+                TurnCount = (2 * t) + 1,
+                MaxOutputTokens = budget,
+                Reasoning = reasoning,
+            };
+            at = at.AddSeconds(Rhythm.ThinkSeconds(rng));
+        }
+    }
+}
