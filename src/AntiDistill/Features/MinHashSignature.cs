@@ -62,37 +62,42 @@ public struct MinHashSignature
     }
 
     /// <summary>
-    /// Fills empty bins from non-empty ones chosen by a hash of (bin, attempt), which keeps the
-    /// collision probability equal to the Jaccard similarity. Does nothing on an empty set.
+    /// Fills empty bins by rotation (Shrivastava and Li 2014): an empty bin takes the value of the next
+    /// non-empty bin to its right (circularly), offset by the distance, so that two sets still agree in a
+    /// bin with probability equal to their Jaccard similarity. Two passes, O(bins), whatever the number of
+    /// empty bins: the hash-probing ("optimal") variant cost about a microsecond on short prompts.
+    /// Does nothing on an empty set.
     /// </summary>
     public void Densify()
     {
         Span<uint> bins = this;
-        if (!bins.Contains(Empty) || IsEmpty)
+        int last = bins.LastIndexOfAnyExcept(Empty);
+        if (last < 0 || !bins.Contains(Empty))
         {
             return;
         }
 
-        Span<uint> original = stackalloc uint[Length];
-        bins.CopyTo(original);
-        for (int i = 0; i < Length; i++)
+        // Walk right to left starting just after the last non-empty bin, so the circular wrap is covered.
+        uint next = bins[last];
+        int distance = 0;
+        for (int step = 1; step <= Length; step++)
         {
-            if (original[i] != Empty)
+            int i = (last - step + Length) % Length;
+            if (bins[i] == Empty)
             {
-                continue;
+                distance++;
+                bins[i] = next + (uint)(distance * RotationOffset);
             }
-
-            for (ulong attempt = 1; ; attempt++)
+            else
             {
-                int j = (int)(WordHash.Mix(((ulong)(uint)i << 32) | attempt) >> 58);
-                if (original[j] != Empty)
-                {
-                    bins[i] = original[j];
-                    break;
-                }
+                next = bins[i];
+                distance = 0;
             }
         }
     }
+
+    /// <summary>Offset per bin of distance; odd and large, so borrowed values do not collide with real minima by accident.</summary>
+    private const uint RotationOffset = 0x9E3779B1;
 
     /// <summary>Estimates the Jaccard similarity of the two sets: the share of bins that agree. Two empty sets are identical.</summary>
     public readonly double EstimateJaccard(in MinHashSignature other)

@@ -9,7 +9,8 @@ public sealed partial class PromptLexicon
         {
             AddKeywords(Capability.Math, 3, "calculate", "compute", "equation", "integral", "derivative", "theorem", "prove", "algebra", "arithmetic", "polynomial", "probability");
             AddKeywords(Capability.Math, 2, "sum", "total", "average", "percent", "percentage", "fraction", "solve", "multiply", "divide", "remainder", "ratio", "dollars", "cents", "math", "geometry", "triangle", "area");
-            AddKeywords(Capability.Math, 1, "many", "much", "each", "per", "twice", "half", "cost", "costs", "left");
+            AddKeywords(Capability.Math, 1, "many", "much", "each", "per", "twice", "half", "cost", "costs", "left", "altogether", "sold", "bought",
+                "spent", "earned", "earns", "paid", "pays", "hours", "minutes", "miles", "price", "times", "remaining");
             AddKeywords(Capability.Coding, 3, "python", "javascript", "typescript", "java", "rust", "golang", "sql", "def", "function", "implement", "compile", "regex", "bug", "stacktrace", "traceback", "refactor", "async");
             AddKeywords(Capability.Coding, 2, "code", "program", "script", "class", "method", "return", "array", "string", "list", "loop", "api", "test", "tests", "error", "exception", "library", "repository", "import", "json");
             AddKeywords(Capability.Agentic, 3, "toolformer", "tool", "tools", "agent", "browse", "execute", "invoke", "workflow", "subtask", "subtasks", "plan");

@@ -22,8 +22,19 @@ public sealed partial class PromptLexicon
     private readonly int _mask;
     private readonly Phrase[] _phrases;
 
+    /// <summary>A 4096-bit membership filter over entry hashes: most words are not in the lexicon and stop at one bit test.</summary>
+    private readonly ulong[] _filter = new ulong[64];
+
     private PromptLexicon(ulong[] keys, uint[] values, Phrase[] phrases)
     {
+        foreach (ulong key in keys)
+        {
+            if (key != 0)
+            {
+                _filter[(int)(key >> 58)] |= 1UL << (int)(key >> 52);
+            }
+        }
+
         _keys = keys;
         _values = values;
         _mask = keys.Length - 1;
@@ -38,6 +49,9 @@ public sealed partial class PromptLexicon
 
     /// <summary>Number of phrases known, over all languages.</summary>
     public int PhraseCount => _phrases.Length;
+
+    /// <summary>False when the word is certainly not in the lexicon; true when it may be.</summary>
+    internal bool MayContain(ulong wordHash) => (_filter[(int)(wordHash >> 58)] & (1UL << (int)(wordHash >> 52))) != 0;
 
     /// <summary>Looks a word up. The value packs a capability keyword (bits 0-3: capability + 1, bits 4-7: weight)
     /// and the phrases that end at this word (bits 8-19: first phrase index, bits 20-27: count).</summary>

@@ -1,0 +1,144 @@
+using FsCheck;
+using FsCheck.Xunit;
+
+namespace AntiDistill.Tests.Sketches;
+
+public class TopTemplatesTests
+{
+    [Fact]
+    public void Add_HeavyHitterAmongNoise_IsKeptWithItsCount()
+    {
+        var top = default(TopTemplates);
+        for (int i = 0; i < 1000; i++)
+        {
+            top.Add(i % 2 == 0 ? 42UL : (ulong)(1000 + i));
+        }
+
+        Assert.Equal(42UL, top.Top);
+        Assert.InRange(top.TopCount, 500, 1000);
+    }
+
+    [Fact]
+    public void MergeFrom_AddsCountsOfTheSameTemplate()
+    {
+        var a = default(TopTemplates);
+        var b = default(TopTemplates);
+        for (int i = 0; i < 30; i++)
+        {
+            a.Add(7);
+            b.Add(7);
+        }
+
+        b.Add(9);
+        a.MergeFrom(b);
+        Assert.Equal(7UL, a.Top);
+        Assert.Equal(60, a.TopCount);
+    }
+
+    [Fact]
+    public void Add_Zero_IsIgnored()
+    {
+        var top = default(TopTemplates);
+        top.Add(0);
+        Assert.Equal(0, top.TopCount);
+        Assert.Equal(0UL, top.Top);
+    }
+}
+
+public class GapStatisticsTests
+{
+    [Property]
+    public bool MergeFrom_EqualsAddingSequentially(NormalFloat[] first, NormalFloat[] second)
+    {
+        first ??= [];
+        second ??= [];
+        var sequential = default(GapStatistics);
+        var a = default(GapStatistics);
+        var b = default(GapStatistics);
+        foreach (var x in first)
+        {
+            sequential.Add(Math.Abs(x.Get) % 1e6);
+            a.Add(Math.Abs(x.Get) % 1e6);
+        }
+
+        foreach (var x in second)
+        {
+            sequential.Add(Math.Abs(x.Get) % 1e6);
+            b.Add(Math.Abs(x.Get) % 1e6);
+        }
+
+        a.MergeFrom(b);
+        return a.Count == sequential.Count
+            && Math.Abs(a.Mean - sequential.Mean) < 1e-3
+            && Math.Abs(a.StandardDeviation - sequential.StandardDeviation) < 1e-2;
+    }
+
+    [Fact]
+    public void StandardDeviation_MetronomeIsZero_PersonIsLarge()
+    {
+        var metronome = default(GapStatistics);
+        var person = default(GapStatistics);
+        var rng = new Random(1);
+        for (int i = 0; i < 100; i++)
+        {
+            metronome.Add(60);
+            person.Add(rng.Next(2) == 0 ? 20 + rng.Next(40) : 3600 * (1 + rng.Next(20)));
+        }
+
+        Assert.True(metronome.StandardDeviation < 1e-3);
+        Assert.True(person.StandardDeviation > 2);
+    }
+}
+
+public class HourHistogramTests
+{
+    [Fact]
+    public void NormalizedEntropy_AroundTheClockIsOne_OneHourIsZero()
+    {
+        var clock = default(HourHistogram);
+        var evening = default(HourHistogram);
+        for (int h = 0; h < 24 * 10; h++)
+        {
+            clock.Add(h % 24);
+            evening.Add(20);
+        }
+
+        Assert.Equal(1.0, clock.NormalizedEntropy(), 6);
+        Assert.Equal(0.0, evening.NormalizedEntropy(), 6);
+        Assert.Equal(0.0, default(HourHistogram).NormalizedEntropy());
+    }
+
+    [Fact]
+    public void MergeFrom_AddsAndSaturates()
+    {
+        var a = default(HourHistogram);
+        var b = default(HourHistogram);
+        for (int i = 0; i < 40_000; i++)
+        {
+            a.Add(3);
+            b.Add(3);
+        }
+
+        a.MergeFrom(b);
+        Assert.Equal(ushort.MaxValue, a[3]);
+    }
+}
+
+public class RecentSimHashesTests
+{
+    [Fact]
+    public void NearestThenAdd_ReportsDistanceToClosestRecent()
+    {
+        var recent = default(RecentSimHashes);
+        Assert.Equal(64, recent.NearestThenAdd(0b1111));
+        Assert.Equal(1, recent.NearestThenAdd(0b0111));
+        Assert.Equal(0, recent.NearestThenAdd(0b0111));
+        for (int i = 0; i < RecentSimHashes.Capacity; i++)
+        {
+            recent.NearestThenAdd(ulong.MaxValue);
+        }
+
+        // The early hashes have rotated out.
+        Assert.Equal(61, recent.NearestThenAdd(0b0111));
+    }
+}
