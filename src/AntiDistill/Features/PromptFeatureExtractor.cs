@@ -11,16 +11,18 @@ namespace AntiDistill;
 /// </summary>
 /// <remarks>
 /// Words are runs of ASCII letters, digits, '_' and non-ASCII bytes, folded to ASCII lower case and
-/// hashed with XxHash3. Consecutive words form 3-shingles (fewer for prompts of one or two words),
+/// hashed (see <see cref="WordHash.Of"/>). Consecutive words form 3-shingles (fewer for prompts of one or two words),
 /// which feed the MinHash and the SimHash. The same words, looked up in a <see cref="PromptLexicon"/>,
-/// vote for a capability and complete elicitation phrases. The scan itself is vectorized, see
+/// vote for a capability and complete elicitation phrases. The SimHash is taken over the 64 MinHash
+/// bins, a consistent sample of the shingles, rather than over every shingle: the same near-duplicate
+/// behaviour at a fixed cost per prompt, and a 64 KiB prompt weighs no more than a short one. The scan itself is vectorized, see
 /// <see cref="PromptScanner"/>.
 /// </remarks>
 [SkipLocalsInit]
 public sealed class PromptFeatureExtractor
 {
-    /// <summary>Prompts up to this size are lower-cased into a stack buffer; larger ones into a pooled array.</summary>
-    private const int StackBufferBytes = 4096;
+    /// <summary>Prompts up to about this size are lower-cased into a stack buffer; larger ones into a pooled array.</summary>
+    private const int StackBufferBytes = 4096 + 72;
 
     private readonly PromptLexicon _lexicon;
 
@@ -29,6 +31,23 @@ public sealed class PromptFeatureExtractor
     {
         ArgumentNullException.ThrowIfNull(lexicon);
         _lexicon = lexicon;
+    }
+
+    /// <summary>SimHash of a densified MinHash: each (bin, value) pair is one feature.</summary>
+    internal static ulong SimHashOf(in MinHashSignature minHash)
+    {
+        if (minHash.IsEmpty)
+        {
+            return 0;
+        }
+
+        var builder = default(SimHashBuilder);
+        for (int i = 0; i < MinHashSignature.Length; i++)
+        {
+            builder.Add(WordHash.Mix(((ulong)(uint)i << 32) | minHash[i]));
+        }
+
+        return builder.ToHash();
     }
 
     /// <summary>An extractor over <see cref="PromptLexicon.Default"/>.</summary>
@@ -44,15 +63,18 @@ public sealed class PromptFeatureExtractor
         features = default;
         ((Span<uint>)features.MinHashBins).Fill(MinHashSignature.Empty);
 
-        int padded = (prompt.Length + PromptScanner.BlockBytes - 1) & ~(PromptScanner.BlockBytes - 1);
+        int needed = PromptScanner.BufferBytes(prompt.Length);
         byte[]? rented = null;
-        Span<byte> lower = padded <= StackBufferBytes
+        Span<byte> lower = needed <= StackBufferBytes
             ? stackalloc byte[StackBufferBytes]
-            : (rented = ArrayPool<byte>.Shared.Rent(padded));
-        var sink = new WordSink(_lexicon);
+            : (rented = ArrayPool<byte>.Shared.Rent(needed));
+        Span<ulong> hashes = stackalloc ulong[WordAnalysis.Context + WordAnalysis.ChunkWords];
+        hashes[..WordAnalysis.Context].Clear();
+        Span<byte> flags = stackalloc byte[WordAnalysis.ChunkWords];
+        var analysis = new WordAnalysis(_lexicon);
         try
         {
-            PromptScanner.Scan(prompt, lower, ref sink, ref features.MinHashBins);
+            PromptScanner.Scan(prompt, lower, hashes, flags, ref analysis, ref features.MinHashBins);
         }
         finally
         {
@@ -62,15 +84,15 @@ public sealed class PromptFeatureExtractor
             }
         }
 
-        sink.Finish(ref features.MinHashBins);
+        analysis.Finish(hashes, ref features.MinHashBins);
         features.MinHashBins.Densify();
-        features.SimHashValue = sink.Sim.ToHash();
-        features.Template = WordHash.Mix(sink.Template);
+        features.SimHashValue = SimHashOf(features.MinHashBins);
+        features.Template = WordHash.Mix(analysis.Template);
         features.SystemPrompt = systemPrompt.IsEmpty ? 0 : XxHash3.HashToUInt64(systemPrompt) | 1;
-        features.Families = sink.Elicitation;
+        features.Families = analysis.Elicitation;
         features.ByteCount = prompt.Length;
-        features.WordCount = sink.Words;
-        features.ShingleCount = sink.Shingles;
-        features.Category = sink.DecideCapability(prompt.Length, toolCount);
+        features.WordCount = analysis.Words;
+        features.ShingleCount = analysis.Shingles;
+        features.Category = analysis.DecideCapability(prompt.Length, toolCount);
     }
 }

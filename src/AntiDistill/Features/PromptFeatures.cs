@@ -17,7 +17,7 @@ public struct PromptFeatures
     /// <summary>The one-permutation MinHash of the prompt's word 3-shingles, densified.</summary>
     public readonly MinHashSignature MinHash => MinHashBins;
 
-    /// <summary>The 64-bit SimHash of the prompt's word 3-shingles; 0 for an empty prompt.</summary>
+    /// <summary>The 64-bit SimHash of the prompt's shingles, taken over the MinHash sample of them; 0 for an empty prompt.</summary>
     public readonly ulong SimHash => SimHashValue;
 
     /// <summary>

@@ -22,8 +22,8 @@ public sealed partial class PromptLexicon
     private readonly int _mask;
     private readonly Phrase[] _phrases;
 
-    /// <summary>A 4096-bit membership filter over entry hashes: most words are not in the lexicon and stop at one bit test.</summary>
-    private readonly ulong[] _filter = new ulong[64];
+    /// <summary>A 16,384-bit membership filter over entry hashes: most words are not in the lexicon and stop at one bit test.</summary>
+    private readonly ulong[] _filter = new ulong[256];
 
     private PromptLexicon(ulong[] keys, uint[] values, Phrase[] phrases)
     {
@@ -31,7 +31,7 @@ public sealed partial class PromptLexicon
         {
             if (key != 0)
             {
-                _filter[(int)(key >> 58)] |= 1UL << (int)(key >> 52);
+                _filter[(int)(key >> 56)] |= 1UL << (int)(key >> 50);
             }
         }
 
@@ -51,7 +51,8 @@ public sealed partial class PromptLexicon
     public int PhraseCount => _phrases.Length;
 
     /// <summary>False when the word is certainly not in the lexicon; true when it may be.</summary>
-    internal bool MayContain(ulong wordHash) => (_filter[(int)(wordHash >> 58)] & (1UL << (int)(wordHash >> 52))) != 0;
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal bool MayContain(ulong wordHash) => (_filter[(int)(wordHash >> 56)] & (1UL << (int)(wordHash >> 50))) != 0;
 
     /// <summary>Looks a word up. The value packs a capability keyword (bits 0-3: capability + 1, bits 4-7: weight)
     /// and the phrases that end at this word (bits 8-19: first phrase index, bits 20-27: count).</summary>
@@ -78,7 +79,12 @@ public sealed partial class PromptLexicon
     internal ReadOnlySpan<Phrase> PhrasesAt(int first, int count) => _phrases.AsSpan(first, count);
 
     /// <summary>A phrase: its words' hashes (the last one is the key it is stored under) and its family.</summary>
-    internal sealed record Phrase(ulong[] Words, ElicitationFamilies Family);
+    /// <remarks>The word before the last is kept inline: most occurrences of a phrase's last word ("step") are not
+    /// preceded by the phrase ("by"), and one comparison rejects them without touching the array.</remarks>
+    internal readonly record struct Phrase(ulong[] Words, ElicitationFamilies Family)
+    {
+        public ulong Previous { get; } = Words.Length > 1 ? Words[^2] : 0;
+    }
 
     /// <summary>Collects keywords and phrases, then freezes them into a <see cref="PromptLexicon"/>.</summary>
     public sealed partial class Builder

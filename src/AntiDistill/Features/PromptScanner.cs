@@ -21,12 +21,21 @@ internal static class PromptScanner
 {
     public const int BlockBytes = 64;
 
-    /// <summary>Scans <paramref name="text"/>; <paramref name="lower"/> must hold the text's length rounded up to <see cref="BlockBytes"/>.</summary>
-    public static void Scan(scoped ReadOnlySpan<byte> text, scoped Span<byte> lower, ref WordSink sink, ref MinHashSignature minHash)
+    /// <summary>Bytes the lower-case buffer needs for a text: whole blocks, plus 8 so a short word near the end can be read as one 8-byte load.</summary>
+    public static int BufferBytes(int textLength) => ((textLength + BlockBytes - 1) & ~(BlockBytes - 1)) + 8;
+
+    /// <summary>
+    /// Scans <paramref name="text"/> (<paramref name="lower"/> must hold <see cref="BufferBytes"/> bytes),
+    /// hashing each word into <paramref name="hashes"/> (after <see cref="WordAnalysis.Context"/> slots of
+    /// context) with its flags, and handing full chunks and the last one to <paramref name="analysis"/>.
+    /// </summary>
+    public static void Scan(scoped ReadOnlySpan<byte> text, scoped Span<byte> lower, scoped Span<ulong> hashes, scoped Span<byte> flags,
+        ref WordAnalysis analysis, ref MinHashSignature minHash)
     {
         var state = default(StructureState);
         Span<byte> tail = stackalloc byte[BlockBytes];
         int n = text.Length;
+        int count = 0;
         int wordStart = 0;
         bool wordOpen = false, openHasNonDigit = false;
         ulong carryWord = 0, carryDigit = 0;
@@ -47,7 +56,7 @@ internal static class PromptScanner
             }
 
             Classify(block, lower.Slice(o, BlockBytes), out ulong word, out ulong nonDigit, out ulong quoteOrLine, out ulong listMark, out ulong afterNumber, out int code);
-            sink.CodeChars += code;
+            analysis.CodeChars += code;
 
             ulong wordBefore = (word << 1) | carryWord;
             ulong digitBefore = ((word & ~nonDigit) << 1) | carryDigit;
@@ -65,7 +74,7 @@ internal static class PromptScanner
                 int end = o + BitOperations.TrailingZeroCount(ends);
                 ends &= ends - 1;
                 bool numeric = !openHasNonDigit && (nonDigit & LowMask(end - o)) == 0;
-                sink.Word(lower.Slice(wordStart, Math.Min(end - wordStart, WordHash.MaxWordBytes)), state.Masked, numeric, ref minHash);
+                Add(lower, wordStart, end - wordStart, state.Masked, numeric, hashes, flags, ref count, ref analysis, ref minHash);
                 wordOpen = false;
             }
 
@@ -77,17 +86,21 @@ internal static class PromptScanner
                 // Structure characters never sit inside a word: handle those before this word, in order.
                 while (special != 0 && BitOperations.TrailingZeroCount(special) < p)
                 {
-                    state.OnStructure(lower, o + BitOperations.TrailingZeroCount(special), n, ref sink);
+                    state.OnStructure(lower, o + BitOperations.TrailingZeroCount(special), n, ref analysis);
                     special &= special - 1;
                 }
 
-                state.OnWordStart(lower[o + p]);
+                if (!state.MidLine)
+                {
+                    state.OnLineStartsWithWord(lower[o + p]);
+                }
+
                 if (ends != 0)
                 {
                     int q = BitOperations.TrailingZeroCount(ends);
                     ends &= ends - 1;
                     bool numeric = ((nonDigit >> p) & LowMask(q - p)) == 0;
-                    sink.Word(lower.Slice(o + p, Math.Min(q - p, WordHash.MaxWordBytes)), state.Masked, numeric, ref minHash);
+                    Add(lower, o + p, q - p, state.Masked, numeric, hashes, flags, ref count, ref analysis, ref minHash);
                 }
                 else
                 {
@@ -100,7 +113,7 @@ internal static class PromptScanner
 
             while (special != 0)
             {
-                state.OnStructure(lower, o + BitOperations.TrailingZeroCount(special), n, ref sink);
+                state.OnStructure(lower, o + BitOperations.TrailingZeroCount(special), n, ref analysis);
                 special &= special - 1;
             }
 
@@ -115,48 +128,100 @@ internal static class PromptScanner
 
         if (wordOpen)
         {
-            sink.Word(lower.Slice(wordStart, Math.Min(n - wordStart, WordHash.MaxWordBytes)), state.Masked, !openHasNonDigit, ref minHash);
+            Add(lower, wordStart, n - wordStart, state.Masked, !openHasNonDigit, hashes, flags, ref count, ref analysis, ref minHash);
+        }
+
+        if (count > 0)
+        {
+            analysis.Process(hashes, flags, count, ref minHash);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(scoped ReadOnlySpan<byte> lower, int start, int length, bool masked, bool numeric,
+        scoped Span<ulong> hashes, scoped Span<byte> flags, ref int count, ref WordAnalysis analysis, ref MinHashSignature minHash)
+    {
+        hashes[WordAnalysis.Context + count] = WordHash.OfPadded(lower, start, length);
+        flags[count] = (byte)((masked ? WordAnalysis.Masked : 0) | (numeric ? WordAnalysis.Numeric : 0));
+        if (++count == WordAnalysis.ChunkWords)
+        {
+            analysis.Process(hashes, flags, count, ref minHash);
+            count = 0;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong LowMask(int bits) => bits >= 64 ? ulong.MaxValue : (1UL << bits) - 1;
 
-    /// <summary>Lower-cases 64 bytes and returns bit masks: word bytes, word bytes that are not digits, structure characters, and a count of code punctuation.</summary>
+    /// <summary>Lower-cases 64 bytes and returns bit masks: word bytes, word bytes that are not digits, quotes/backticks/newlines, list marks, number ends, and a count of code punctuation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Classify(ReadOnlySpan<byte> block, Span<byte> lowered, out ulong word, out ulong nonDigit, out ulong quoteOrLine, out ulong listMark, out ulong afterNumber, out int code)
     {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (w0, n0, q0, l0, a0, c0) = Classify(Vector256.Create(block[..32]), lowered[..32]);
+            var (w1, n1, q1, l1, a1, c1) = Classify(Vector256.Create(block[32..]), lowered[32..]);
+            word = (ulong)w0 | ((ulong)w1 << 32);
+            nonDigit = (ulong)n0 | ((ulong)n1 << 32);
+            quoteOrLine = (ulong)q0 | ((ulong)q1 << 32);
+            listMark = (ulong)l0 | ((ulong)l1 << 32);
+            afterNumber = (ulong)a0 | ((ulong)a1 << 32);
+            code = c0 + c1;
+            return;
+        }
+
         word = nonDigit = quoteOrLine = listMark = afterNumber = 0;
         code = 0;
         for (int q = 0; q < BlockBytes; q += 16)
         {
-            var v = Vector128.Create(block.Slice(q, 16));
-            var upper = Vector128.LessThan(v - Vector128.Create((byte)'A'), Vector128.Create((byte)26));
-            var l = v | (upper & Vector128.Create((byte)0x20));
-            l.CopyTo(lowered.Slice(q, 16));
-
-            var letter = Vector128.LessThan(l - Vector128.Create((byte)'a'), Vector128.Create((byte)26));
-            var digit = Vector128.LessThan(l - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
-            var other = Vector128.GreaterThanOrEqual(l, Vector128.Create((byte)0x80)) | Vector128.Equals(l, Vector128.Create((byte)'_'));
-            var isWord = letter | digit | other;
-            var quoteLine = Vector128.Equals(l, Vector128.Create((byte)'"')) | Vector128.Equals(l, Vector128.Create((byte)'`'))
-                | Vector128.Equals(l, Vector128.Create((byte)'\n'));
-            var list = Vector128.Equals(l, Vector128.Create((byte)'-')) | Vector128.Equals(l, Vector128.Create((byte)'*'))
-                | Vector128.Equals(l, Vector128.Create((byte)'+'));
-            var number = Vector128.Equals(l, Vector128.Create((byte)'.')) | Vector128.Equals(l, Vector128.Create((byte)')'));
-            var punctuation = Vector128.Equals(l, Vector128.Create((byte)'{')) | Vector128.Equals(l, Vector128.Create((byte)'}'))
-                | Vector128.Equals(l, Vector128.Create((byte)';')) | Vector128.Equals(l, Vector128.Create((byte)'='))
-                | Vector128.Equals(l, Vector128.Create((byte)'(')) | Vector128.Equals(l, Vector128.Create((byte)'<'))
-                | Vector128.Equals(l, Vector128.Create((byte)'>')) | Vector128.Equals(l, Vector128.Create((byte)'['))
-                | Vector128.Equals(l, Vector128.Create((byte)']'));
-
-            word |= (ulong)isWord.ExtractMostSignificantBits() << q;
-            nonDigit |= (ulong)(isWord & ~digit).ExtractMostSignificantBits() << q;
-            quoteOrLine |= (ulong)quoteLine.ExtractMostSignificantBits() << q;
-            listMark |= (ulong)list.ExtractMostSignificantBits() << q;
-            afterNumber |= (ulong)number.ExtractMostSignificantBits() << q;
-            code += BitOperations.PopCount(punctuation.ExtractMostSignificantBits());
+            var (w, n, ql, l, a, c) = Classify(Vector128.Create(block.Slice(q, 16)), lowered.Slice(q, 16));
+            word |= (ulong)w << q;
+            nonDigit |= (ulong)n << q;
+            quoteOrLine |= (ulong)ql << q;
+            listMark |= (ulong)l << q;
+            afterNumber |= (ulong)a << q;
+            code += c;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Word, uint NonDigit, uint QuoteOrLine, uint ListMark, uint AfterNumber, int Code) Classify(Vector256<byte> v, Span<byte> lowered)
+    {
+        var l = v | (Vector256.LessThan(v - Vector256.Create((byte)'A'), Vector256.Create((byte)26)) & Vector256.Create((byte)0x20));
+        l.CopyTo(lowered);
+        var digit = Vector256.LessThan(l - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
+        var isWord = Vector256.LessThan(l - Vector256.Create((byte)'a'), Vector256.Create((byte)26)) | digit
+            | Vector256.GreaterThanOrEqual(l, Vector256.Create((byte)0x80)) | Vector256.Equals(l, Vector256.Create((byte)'_'));
+        var quoteLine = Vector256.Equals(l, Vector256.Create((byte)'"')) | Vector256.Equals(l, Vector256.Create((byte)'`')) | Vector256.Equals(l, Vector256.Create((byte)'\n'));
+        var list = Vector256.Equals(l, Vector256.Create((byte)'-')) | Vector256.Equals(l, Vector256.Create((byte)'*')) | Vector256.Equals(l, Vector256.Create((byte)'+'));
+        var number = Vector256.Equals(l, Vector256.Create((byte)'.')) | Vector256.Equals(l, Vector256.Create((byte)')'));
+        var punctuation = Vector256.Equals(l, Vector256.Create((byte)'{')) | Vector256.Equals(l, Vector256.Create((byte)'}'))
+            | Vector256.Equals(l, Vector256.Create((byte)';')) | Vector256.Equals(l, Vector256.Create((byte)'='))
+            | Vector256.Equals(l, Vector256.Create((byte)'(')) | Vector256.Equals(l, Vector256.Create((byte)'<'))
+            | Vector256.Equals(l, Vector256.Create((byte)'>')) | Vector256.Equals(l, Vector256.Create((byte)'['))
+            | Vector256.Equals(l, Vector256.Create((byte)']'));
+        return (isWord.ExtractMostSignificantBits(), (isWord & ~digit).ExtractMostSignificantBits(), quoteLine.ExtractMostSignificantBits(),
+            list.ExtractMostSignificantBits(), number.ExtractMostSignificantBits(), BitOperations.PopCount(punctuation.ExtractMostSignificantBits()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Word, uint NonDigit, uint QuoteOrLine, uint ListMark, uint AfterNumber, int Code) Classify(Vector128<byte> v, Span<byte> lowered)
+    {
+        var l = v | (Vector128.LessThan(v - Vector128.Create((byte)'A'), Vector128.Create((byte)26)) & Vector128.Create((byte)0x20));
+        l.CopyTo(lowered);
+        var digit = Vector128.LessThan(l - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
+        var isWord = Vector128.LessThan(l - Vector128.Create((byte)'a'), Vector128.Create((byte)26)) | digit
+            | Vector128.GreaterThanOrEqual(l, Vector128.Create((byte)0x80)) | Vector128.Equals(l, Vector128.Create((byte)'_'));
+        var quoteLine = Vector128.Equals(l, Vector128.Create((byte)'"')) | Vector128.Equals(l, Vector128.Create((byte)'`')) | Vector128.Equals(l, Vector128.Create((byte)'\n'));
+        var list = Vector128.Equals(l, Vector128.Create((byte)'-')) | Vector128.Equals(l, Vector128.Create((byte)'*')) | Vector128.Equals(l, Vector128.Create((byte)'+'));
+        var number = Vector128.Equals(l, Vector128.Create((byte)'.')) | Vector128.Equals(l, Vector128.Create((byte)')'));
+        var punctuation = Vector128.Equals(l, Vector128.Create((byte)'{')) | Vector128.Equals(l, Vector128.Create((byte)'}'))
+            | Vector128.Equals(l, Vector128.Create((byte)';')) | Vector128.Equals(l, Vector128.Create((byte)'='))
+            | Vector128.Equals(l, Vector128.Create((byte)'(')) | Vector128.Equals(l, Vector128.Create((byte)'<'))
+            | Vector128.Equals(l, Vector128.Create((byte)'>')) | Vector128.Equals(l, Vector128.Create((byte)'['))
+            | Vector128.Equals(l, Vector128.Create((byte)']'));
+        return (isWord.ExtractMostSignificantBits(), (isWord & ~digit).ExtractMostSignificantBits(), quoteLine.ExtractMostSignificantBits(),
+            list.ExtractMostSignificantBits(), number.ExtractMostSignificantBits(), BitOperations.PopCount(punctuation.ExtractMostSignificantBits()));
     }
 
     /// <summary>Quotes, code, lines and lists: decides which words are masked in the template.</summary>
@@ -167,20 +232,19 @@ internal static class PromptScanner
 
         public readonly bool Masked => _inQuote | _inCode | _inInline | _listRun > 3;
 
-        public void OnWordStart(byte first)
+        public readonly bool MidLine => _midLine;
+
+        /// <summary>A line that starts with a word is not a list item ("1." is caught on the '.').</summary>
+        public void OnLineStartsWithWord(byte first)
         {
-            if (!_midLine)
+            _midLine = true;
+            if ((uint)(first - '0') > 9)
             {
-                // A line that starts with a word is not a list item ("1." is caught on the '.').
-                _midLine = true;
-                if ((uint)(first - '0') > 9)
-                {
-                    _listRun = 0;
-                }
+                _listRun = 0;
             }
         }
 
-        public void OnStructure(scoped ReadOnlySpan<byte> lower, int at, int length, ref WordSink sink)
+        public void OnStructure(scoped ReadOnlySpan<byte> lower, int at, int length, ref WordAnalysis analysis)
         {
             if (at < _skipUntil)
             {
@@ -196,7 +260,7 @@ internal static class PromptScanner
                     if (at + 2 < length && lower[at + 1] == '`' && lower[at + 2] == '`')
                     {
                         _inCode = !_inCode;
-                        sink.Fences++;
+                        analysis.Fences++;
                         _skipUntil = at + 3;
                     }
                     else if (!_inCode)

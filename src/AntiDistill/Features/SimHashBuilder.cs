@@ -70,6 +70,12 @@ internal struct SimHashBuilder
     /// <summary>The SimHash: bit b set where counter b exceeds half the count. 0 for no shingles.</summary>
     public readonly ulong ToHash()
     {
+        if (_count == _pending)
+        {
+            // Never flushed (fewer than 255 hashes): every count is still in the 8-bit counters.
+            return MajorityOfPending();
+        }
+
         var copy = this;
         copy.Flush();
         int half = _count / 2;
@@ -83,6 +89,35 @@ internal struct SimHashBuilder
         }
 
         return result;
+    }
+
+    private readonly ulong MajorityOfPending()
+    {
+        uint half = (uint)_count / 2;
+        if (Avx2.IsSupported)
+        {
+            var threshold = Vector256.Create((byte)half);
+            return Vector256.GreaterThan(_low, threshold).ExtractMostSignificantBits()
+                | ((ulong)Vector256.GreaterThan(_high, threshold).ExtractMostSignificantBits() << 32);
+        }
+
+        // Bit-sliced comparison of all 64 counters against n/2 at once, from the top plane down.
+        ulong greater = 0, equal = ulong.MaxValue;
+        for (int k = Planes.Count - 1; k >= 0; k--)
+        {
+            ulong plane = _planes[k];
+            if (((half >> k) & 1) == 0)
+            {
+                greater |= equal & plane;
+                equal &= ~plane;
+            }
+            else
+            {
+                equal &= plane;
+            }
+        }
+
+        return greater;
     }
 
     private void Flush()
