@@ -2,12 +2,13 @@
 // traffic whose prompts come from ../shared/data/corpora, then evaluates them on traffic from another seed.
 //
 //   dotnet run -c Release --project benchmarks/AntiDistill.Calibration -- [--corpora DIR] [--out FILE]
+//   python3 benchmarks/AntiDistill.Calibration/apply-defaults.py    # copy the fitted defaults into the code
 //
 // The fit is a sample-weighted logistic regression with non-negative weights over account signal vectors taken at checkpoints
 // (after 3, 5, 8, ... requests and at the end), every population weighing the same in total, so a
 // population with many accounts cannot drown a rare trap. Thresholds are then chosen on the training
 // replay: "suspicious" where at most 0.5% of organic accounts are ever flagged, "campaign" above every
-// organic account's peak risk.
+
 using System.Globalization;
 using AntiDistill;
 using AntiDistill.Calibration;

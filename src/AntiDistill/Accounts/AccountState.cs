@@ -78,7 +78,11 @@ internal sealed class AccountState
         bool singleTurn = request.TurnCount <= 1;
         Hungry += request.ReasoningRequested || bigBudget ? 1 : 0;
         SingleTurn += singleTurn ? 1 : 0;
-        bool asksReasoning = request.ReasoningRequested || (features.Families & (ElicitationFamilies.ChainOfThought | ElicitationFamilies.Grading)) != 0;
+        // Reasoning is asked for by the switch, by phrasing, or implicitly: a large budget on a math, reasoning,
+        // coding or grading item gets a worked solution whatever the wording, so harvesters need not say it.
+        bool asksReasoning = request.ReasoningRequested
+            || (features.Families & (ElicitationFamilies.ChainOfThought | ElicitationFamilies.Grading)) != 0
+            || features.Category is Capability.Math or Capability.Reasoning or Capability.Coding or Capability.Grading;
         TraceHarvest += singleTurn && asksReasoning && (bigBudget || (request.ReasoningRequested && request.MaxOutputTokens == 0)) ? 1 : 0;
         WithTools += request.ToolCount > 0 ? 1 : 0;
         WithSystemPrompt += features.SystemPrompt != 0 ? 1 : 0;

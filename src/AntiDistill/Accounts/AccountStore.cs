@@ -16,12 +16,19 @@ internal sealed class AccountStore
 
     public AccountStore(AccountStoreOptions options)
     {
+        // Never more shards than accounts, so that every shard holds at least one; the shares then add
+        // up to MaxAccounts exactly (the first MaxAccounts % shards shards take one more).
+        int maxAccounts = Math.Max(1, options.MaxAccounts);
         int shards = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, options.Shards));
-        int perShard = Math.Max(1, (int)Math.Ceiling(options.MaxAccounts / (double)shards));
+        while (shards > maxAccounts)
+        {
+            shards >>= 1;
+        }
+
         _shards = new Shard[shards];
         for (int i = 0; i < shards; i++)
         {
-            _shards[i] = new Shard(perShard);
+            _shards[i] = new Shard((maxAccounts / shards) + (i < maxAccounts % shards ? 1 : 0));
         }
 
         _shardMask = shards - 1;

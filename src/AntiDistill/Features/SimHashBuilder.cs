@@ -28,8 +28,14 @@ internal struct SimHashBuilder
     private Counters _counters;
     private int _pending;
     private int _count;
+    private bool _scalar;
 
     public readonly int Count => _count;
+
+    /// <summary>A builder that uses the portable bit-sliced counters even where AVX2 is available (to test that path).</summary>
+    public static SimHashBuilder CreateScalar() => new() { _scalar = true };
+
+    private readonly bool Vectorized => Avx2.IsSupported && !_scalar;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(ulong hash)
@@ -40,7 +46,7 @@ internal struct SimHashBuilder
         }
 
         _count++;
-        if (Avx2.IsSupported)
+        if (Vectorized)
         {
             // In-lane byte shuffle of the broadcast hash: byte lane i of the 64 gets hash byte i / 8.
             var bytes = Vector256.Create(hash).AsByte();
@@ -94,7 +100,7 @@ internal struct SimHashBuilder
     private readonly ulong MajorityOfPending()
     {
         uint half = (uint)_count / 2;
-        if (Avx2.IsSupported)
+        if (Vectorized)
         {
             var threshold = Vector256.Create((byte)half);
             return Vector256.GreaterThan(_low, threshold).ExtractMostSignificantBits()
@@ -127,7 +133,7 @@ internal struct SimHashBuilder
             return;
         }
 
-        if (Avx2.IsSupported)
+        if (Vectorized)
         {
             for (int b = 0; b < 32; b++)
             {

@@ -16,11 +16,11 @@ public sealed class RiskModelOptions
 
     /// <summary>Risk at or above which an account is <see cref="Verdict.Suspicious"/>. Default 0.5.</summary>
     [Range(0.0, 1.0)]
-    public double SuspiciousThreshold { get; set; } = 0.5;
+    public double SuspiciousThreshold { get; set; } = 0.50;
 
     /// <summary>Risk at or above which an account is <see cref="Verdict.Campaign"/>. Default 0.9.</summary>
     [Range(0.0, 1.0)]
-    public double CampaignThreshold { get; set; } = 0.9;
+    public double CampaignThreshold { get; set; } = 0.90;
 
     /// <summary>
     /// Pseudo-count that shrinks share signals towards 0 while evidence is thin: a share measured over n

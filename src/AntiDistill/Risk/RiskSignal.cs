@@ -19,9 +19,10 @@ public enum RiskSignal
     SingleTurn,
 
     /// <summary>
-    /// Share of requests shaped like reasoning-trace harvesting: single-turn, asking for reasoning (by
-    /// phrasing or the reasoning switch) and for a large output budget, all at once. An evaluator's
-    /// step-by-step prompt with a short budget is not; a coding agent's long loop is not.
+    /// Share of requests shaped like reasoning-trace harvesting: single-turn, asking for reasoning (by the
+    /// reasoning switch, by phrasing, or by being a math, reasoning, coding or grading item) and for a large
+    /// output budget, all at once. An evaluator's step-by-step prompt with a short budget is not; a coding
+    /// agent's long loop is not.
     /// </summary>
     TraceHarvest,
 

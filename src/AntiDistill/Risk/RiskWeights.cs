@@ -13,11 +13,11 @@ public sealed class RiskWeights
 {
     /// <summary>Weight of <see cref="RiskSignal.CotElicitation"/>. </summary>
     [Range(-50, 50)]
-    public double CotElicitation { get; set; } = 1.29;
+    public double CotElicitation { get; set; } = 1.32;
 
     /// <summary>Weight of <see cref="RiskSignal.GradingElicitation"/>.</summary>
     [Range(-50, 50)]
-    public double GradingElicitation { get; set; } = 1.35;
+    public double GradingElicitation { get; set; } = 1.38;
 
     /// <summary>Weight of <see cref="RiskSignal.CapabilityFocus"/>.</summary>
     [Range(-50, 50)]
@@ -25,15 +25,15 @@ public sealed class RiskWeights
 
     /// <summary>Weight of <see cref="RiskSignal.ReasoningHunger"/>.</summary>
     [Range(-50, 50)]
-    public double ReasoningHunger { get; set; } = 1.79;
+    public double ReasoningHunger { get; set; } = 1.64;
 
     /// <summary>Weight of <see cref="RiskSignal.SingleTurn"/>.</summary>
     [Range(-50, 50)]
-    public double SingleTurn { get; set; } = 1.30;
+    public double SingleTurn { get; set; } = 1.21;
 
     /// <summary>Weight of <see cref="RiskSignal.TraceHarvest"/>.</summary>
     [Range(-50, 50)]
-    public double TraceHarvest { get; set; } = 3.31;
+    public double TraceHarvest { get; set; } = 3.48;
 
     /// <summary>Weight of <see cref="RiskSignal.TemplateRepetition"/>.</summary>
     [Range(-50, 50)]

@@ -6,10 +6,28 @@ namespace AntiDistill.Tests.Features;
 public class SimHashBuilderTests
 {
     [Property]
-    public bool ToHash_BitSliced_EqualsNaiveMajorityVote(ulong[] hashes)
+    public bool ToHash_Vectorized_EqualsNaiveMajorityVote(ulong[] hashes) => Check(default, hashes);
+
+    [Property]
+    public bool ToHash_BitSliced_EqualsNaiveMajorityVote(ulong[] hashes) => Check(SimHashBuilder.CreateScalar(), hashes);
+
+    [Property(MaxTest = 20)]
+    public bool ToHash_ManyHashesAcrossFlushes_EqualsNaiveMajorityVote(int seed)
+    {
+        var rng = new Random(seed);
+        var hashes = new ulong[300 + rng.Next(3000)];
+        for (int i = 0; i < hashes.Length; i++)
+        {
+            // Skewed bits, so that the majority is not a coin flip in every position.
+            hashes[i] = (ulong)rng.NextInt64() & (ulong)rng.NextInt64() | (rng.Next(3) == 0 ? 0xFFFF0000UL : 0);
+        }
+
+        return Check(default, hashes) && Check(SimHashBuilder.CreateScalar(), hashes);
+    }
+
+    private static bool Check(SimHashBuilder builder, ulong[]? hashes)
     {
         hashes ??= [];
-        var builder = default(SimHashBuilder);
         var counts = new int[64];
         foreach (ulong h in hashes)
         {
