@@ -41,7 +41,7 @@ public struct MinHashSignature
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(ulong shingleHash)
     {
-        int bin = (int)(shingleHash >> 58);
+        int bin = (int)(shingleHash >> 58) & (Length - 1); // the mask is a no-op that lets the JIT drop the bounds check
         uint value = (uint)shingleHash;
         if (value < this[bin])
         {

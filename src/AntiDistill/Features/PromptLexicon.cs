@@ -51,8 +51,10 @@ public sealed partial class PromptLexicon
     public int PhraseCount => _phrases.Length;
 
     /// <summary>False when the word is certainly not in the lexicon; true when it may be.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal bool MayContain(ulong wordHash) => (_filter[(int)(wordHash >> 56)] & (1UL << (int)(wordHash >> 50))) != 0;
+
+    /// <summary>The filter behind <see cref="MayContain"/>, for loops that test it inline: bit <c>h &gt;&gt; 50</c> (mod 64) of word <c>h &gt;&gt; 56</c>.</summary>
+    internal ReadOnlySpan<ulong> Filter => _filter;
 
     /// <summary>Looks a word up. The value packs a capability keyword (bits 0-3: capability + 1, bits 4-7: weight)
     /// and the phrases that end at this word (bits 8-19: first phrase index, bits 20-27: count).</summary>

@@ -47,17 +47,21 @@ internal ref struct WordAnalysis
         ulong template = Template;
         bool lastMasked = _lastMasked;
         int words = Words, numbers = _numbers;
-        for (int i = 0; i < count; i++)
+        ReadOnlySpan<ulong> filter = _lexicon.Filter;
+
+        // Loop shapes the JIT can prove in range (window[j - 2] with j >= Context), so the hot loop has no bounds checks.
+        Span<ulong> window = hashes[..(Context + count)];
+        ReadOnlySpan<byte> wordFlags = flags[..count];
+        for (int j = Context; j < window.Length; j++)
         {
-            int j = Context + i;
-            ulong h = hashes[j];
+            ulong h = window[j];
             words++;
             if (words >= 3)
             {
-                minHash.Add(WordHash.Mix(h ^ BitOperations.RotateLeft(hashes[j - 1], 21) ^ BitOperations.RotateLeft(hashes[j - 2], 42)));
+                minHash.Add(WordHash.Mix(h ^ BitOperations.RotateLeft(window[j - 1], 21) ^ BitOperations.RotateLeft(window[j - 2], 42)));
             }
 
-            byte f = flags[i];
+            byte f = wordFlags[j - Context];
             if (f != 0)
             {
                 numbers += f >> 1;
@@ -73,9 +77,9 @@ internal ref struct WordAnalysis
                 lastMasked = false;
             }
 
-            if (_lexicon.MayContain(h))
+            if ((filter[(int)(h >> 56)] & (1UL << (int)(h >> 50))) != 0)
             {
-                Lookup(hashes, j, words);
+                Lookup(window, j, words);
             }
         }
 
