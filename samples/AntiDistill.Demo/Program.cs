@@ -19,8 +19,12 @@ var scenario = new Scenario()
     .Add(new OrganicCodingAgent(), 40)
     .Add(new OrganicBatchJob(), 3)
     .Add(new OrganicBenchmarkEvaluator(), 5)
+    .Add(new OrganicNatGroup(), 150)
+    .Add(new OrganicTeam(), 15)
     .Add(new CampaignCotSweep(), 30)
-    .Add(new CampaignGradingSweep(), 10);
+    .Add(new CampaignGradingSweep(), 10)
+    .Add(new CampaignHydra(), 500)
+    .Add(new CampaignAgenticHarvest(), 100);
 var start = new DateTimeOffset(2026, 4, 6, 0, 0, 0, TimeSpan.Zero);
 var traffic = scenario.Generate(seed: 42, prompts, start, TimeSpan.FromDays(3));
 
@@ -40,11 +44,20 @@ foreach (var request in traffic)
 clock.Stop();
 Console.WriteLine($"Replayed {traffic.Count:N0} requests from {accounts.Count:N0} accounts in {clock.Elapsed.TotalSeconds:N2} s ({(prompts.FromCorpora ? "corpora" : "built-in")} prompts).");
 Console.WriteLine();
-Console.WriteLine($"{"population",-26} {"accounts",8} {"flagged",8} {"campaign",9} {"median first flag",18}");
+Console.WriteLine($"{"population",-26} {"accounts",8} {"flagged",8} {"campaign",9} {"clustered",10} {"median first flag",18}");
 foreach (var group in accounts.Values.GroupBy(a => a.Population).OrderBy(g => g.First().Campaign).ThenBy(g => g.Key))
 {
     var firsts = group.Where(a => a.FirstFlag is not null).Select(a => a.FirstFlag!.Value).Order().ToList();
-    Console.WriteLine($"{group.Key,-26} {group.Count(),8} {group.Count(a => a.FirstFlag is not null),8} {group.Count(a => a.Last.Verdict == Verdict.Campaign),9} {(firsts.Count == 0 ? "-" : firsts[firsts.Count / 2].ToString()),18}");
+    Console.WriteLine($"{group.Key,-26} {group.Count(),8} {group.Count(a => a.FirstFlag is not null),8} {group.Count(a => a.Last.Verdict == Verdict.Campaign),9} {group.Count(a => a.Last.Cluster.IsValid),10} {(firsts.Count == 0 ? "-" : firsts[firsts.Count / 2].ToString()),18}");
+}
+
+var clusters = engine.GetClusters();
+Console.WriteLine();
+Console.WriteLine($"{clusters.Count} clusters; the largest:");
+foreach (var cluster in clusters.OrderByDescending(c => c.Accounts.Count).Take(5))
+{
+    string evidence = string.Join(", ", cluster.Evidence.Select(kv => $"{LinkKindNames.GetName(kv.Key)} {kv.Value}"));
+    Console.WriteLine($"  {cluster.Id}  {cluster.Accounts.Count,4} accounts  risk {cluster.Risk:0.00}  {cluster.Verdict.ToString().ToLowerInvariant(),-10}  {evidence}");
 }
 
 var example = accounts.Where(kv => kv.Value.Campaign).OrderByDescending(kv => kv.Value.Last.Risk).First();

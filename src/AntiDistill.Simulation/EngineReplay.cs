@@ -3,9 +3,16 @@ using System.Text;
 namespace AntiDistill.Simulation;
 
 /// <summary>Feeds simulated requests to a <see cref="DistillationEngine"/> the way a front door would.</summary>
+/// <remarks>
+/// Client attributes are hashed with the engine's identity key (cached per distinct value), and linkage
+/// runs after every request, so a replay sees clusters exactly as early as an online engine whose
+/// background loop never lags.
+/// </remarks>
 public sealed class EngineReplay(DistillationEngine engine)
 {
     private readonly Dictionary<string, AccountId> _accounts = [];
+    private readonly Dictionary<string, ulong> _hashes = [];
+    private readonly Dictionary<string, ulong> _prefixes = [];
     private byte[] _prompt = new byte[4096];
     private byte[] _system = new byte[4096];
 
@@ -33,8 +40,54 @@ public sealed class EngineReplay(DistillationEngine engine)
             TurnCount = request.TurnCount,
             MaxOutputTokens = request.MaxOutputTokens,
             ReasoningRequested = request.Reasoning,
+            Client = ClientOf(request.Client),
+            Organization = Hash(request.Client.Org),
         };
-        return Engine.Observe(observation);
+        var assessment = Engine.Observe(observation);
+        Engine.ProcessLinkage();
+        return assessment;
+    }
+
+    private ClientAttributes ClientOf(ClientProfile client) => new()
+    {
+        IpPrefix = PrefixOf(client.Ip),
+        Asn = (uint)(client.Asn ?? 0),
+        UserAgent = Hash(client.UserAgent),
+        TlsFingerprint = Hash(client.TlsFingerprint),
+        Device = Hash(client.Device),
+        Payment = Hash(client.Payment),
+        EmailDomain = Hash(client.EmailDomain),
+        AccountCreated = client.AccountCreated ?? default,
+    };
+
+    private ulong Hash(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return 0;
+        }
+
+        if (!_hashes.TryGetValue(value, out ulong hash))
+        {
+            _hashes[value] = hash = Engine.Identities.Hash(value);
+        }
+
+        return hash;
+    }
+
+    private ulong PrefixOf(string? ip)
+    {
+        if (string.IsNullOrEmpty(ip))
+        {
+            return 0;
+        }
+
+        if (!_prefixes.TryGetValue(ip, out ulong hash))
+        {
+            _prefixes[ip] = hash = System.Net.IPAddress.TryParse(ip, out var address) ? Engine.Identities.IpPrefix(address) : 0;
+        }
+
+        return hash;
     }
 
     private static int Encode(string? text, ref byte[] buffer)

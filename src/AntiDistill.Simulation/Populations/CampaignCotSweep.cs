@@ -24,6 +24,7 @@ public sealed class CampaignCotSweep : Population
         var rng = context.Rng;
         foreach (string account in context.Accounts)
         {
+            var client = Clients.Person(account, rng) with { UserAgent = "python-httpx/0.28.1", TlsFingerprint = "ja4_python_312" };
             var target = Targets[rng.Next(Targets.Length)];
             string template = HarvestTemplates.ChainOfThought[rng.Next(HarvestTemplates.ChainOfThought.Length)];
             bool reasoning = template == "{0}" || rng.NextDouble() < 0.5;
@@ -36,6 +37,7 @@ public sealed class CampaignCotSweep : Population
                 {
                     MaxOutputTokens = budget,
                     Reasoning = reasoning,
+                    Client = client,
                 };
                 at = at.AddMinutes(-MeanGapMinutes * Math.Log(1 - rng.NextDouble()));
             }

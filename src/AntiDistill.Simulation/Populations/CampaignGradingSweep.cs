@@ -15,6 +15,7 @@ public sealed class CampaignGradingSweep : Population
         var rng = context.Rng;
         foreach (string account in context.Accounts)
         {
+            var client = Clients.Person(account, rng) with { UserAgent = "python-httpx/0.28.1", TlsFingerprint = "ja4_python_312" };
             string template = HarvestTemplates.Grading[rng.Next(HarvestTemplates.Grading.Length)];
             var at = context.Start.AddMinutes(rng.NextDouble() * 60);
             while (at < context.End)
@@ -23,7 +24,7 @@ public sealed class CampaignGradingSweep : Population
                 string a = context.Prompts.Pick(PromptKind.Reasoning, rng).Text;
                 string b = context.Prompts.Pick(PromptKind.Reasoning, rng).Text;
                 string text = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, question.Text, a, b);
-                yield return Request(account, at, question with { Text = text }) with { MaxOutputTokens = 8192, Reasoning = rng.NextDouble() < 0.3 };
+                yield return Request(account, at, question with { Text = text }) with { MaxOutputTokens = 8192, Reasoning = rng.NextDouble() < 0.3, Client = client };
                 at = at.AddMinutes(-8 * Math.Log(1 - rng.NextDouble()));
             }
         }

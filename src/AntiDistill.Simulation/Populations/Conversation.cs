@@ -14,8 +14,9 @@ internal static class Conversation
     /// <param name="reasoningShare">Chance the conversation has extended reasoning on.</param>
     /// <param name="cotShare">Chance the first prompt asks for steps, as people sometimes do.</param>
     /// <param name="kind">What the first prompt is about.</param>
+    /// <param name="client">Where the requests come from.</param>
     public static IEnumerable<SimulatedRequest> Chat(Population population, string account, DateTimeOffset start, PopulationContext context, int turns,
-        double reasoningShare, double cotShare, PromptKind kind = PromptKind.Organic)
+        double reasoningShare, double cotShare, PromptKind kind = PromptKind.Organic, ClientProfile? client = null)
     {
         var rng = context.Rng;
         bool reasoning = rng.NextDouble() < reasoningShare;
@@ -41,6 +42,7 @@ internal static class Conversation
                 TurnCount = (2 * t) + 1,
                 MaxOutputTokens = budget,
                 Reasoning = reasoning,
+                Client = client ?? ClientProfile.Unknown,
             };
             at = at.AddSeconds(Rhythm.ThinkSeconds(rng));
         }

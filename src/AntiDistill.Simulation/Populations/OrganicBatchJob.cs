@@ -25,6 +25,7 @@ public sealed class OrganicBatchJob : Population
         var rng = context.Rng;
         foreach (string account in context.Accounts)
         {
+            var client = Clients.Person(account, rng) with { UserAgent = "python-httpx/0.28.1", TlsFingerprint = "ja4_python_312" };
             string template = Templates[rng.Next(Templates.Length)];
             var at = context.Start.AddHours(rng.NextDouble() * Math.Max(1, context.Duration.TotalHours - 2));
             double pace = 0.5 + (rng.NextDouble() * 2);
@@ -35,6 +36,7 @@ public sealed class OrganicBatchJob : Population
                 {
                     SystemPrompt = "You are a precise data-labelling assistant.",
                     MaxOutputTokens = 32,
+                    Client = client,
                 };
                 at = at.AddSeconds(pace * (0.9 + (rng.NextDouble() * 0.2)));
             }

@@ -20,6 +20,7 @@ public sealed class OrganicBenchmarkEvaluator : Population
         var rng = context.Rng;
         foreach (string account in context.Accounts)
         {
+            var client = Clients.Person(account, rng) with { UserAgent = "python-httpx/0.28.1", TlsFingerprint = "ja4_python_312" };
             var kind = Benchmarks[rng.Next(Benchmarks.Length)];
             var sources = context.Prompts.SourcesOf(kind);
             string source = sources[rng.Next(sources.Count)];
@@ -31,7 +32,7 @@ public sealed class OrganicBenchmarkEvaluator : Population
             {
                 var item = context.Prompts.Pick(kind, source, rng);
                 string text = cot ? item.Text + "\nLet's think step by step." : item.Text;
-                yield return Request(account, at, item with { Text = text }) with { MaxOutputTokens = budget };
+                yield return Request(account, at, item with { Text = text }) with { MaxOutputTokens = budget, Client = client };
                 at = at.AddSeconds(0.5 + (rng.NextDouble() * 3));
             }
         }

@@ -1,10 +1,13 @@
 namespace AntiDistill.Simulation;
 
 /// <summary>Ordinary chat users: a few conversations on some days, in their own time zone, mostly short budgets.</summary>
-public sealed class OrganicCasual : Population
+public class OrganicCasual : Population
 {
     /// <inheritdoc />
     public override string Name => "organic_casual";
+
+    /// <summary>The client an account uses; a person's own by default (NAT groups override it).</summary>
+    protected virtual ClientProfile Client(string account, Random rng) => Clients.Person(account, rng);
 
     /// <inheritdoc />
     public override bool IsCampaign => false;
@@ -16,6 +19,7 @@ public sealed class OrganicCasual : Population
         foreach (string account in context.Accounts)
         {
             int tz = Rhythm.TimeZone(rng);
+            var client = Client(account, rng);
             double activeDays = 0.2 + (rng.NextDouble() * 0.7);
             for (var day = context.Start.Date; day < context.End; day = day.AddDays(1))
             {
@@ -28,7 +32,7 @@ public sealed class OrganicCasual : Population
                 for (int s = 0; s < sessions; s++)
                 {
                     var at = Rhythm.SessionStart(new DateTimeOffset(day, TimeSpan.Zero), tz, rng);
-                    foreach (var r in Conversation.Chat(this, account, at, context, Rhythm.Geometric(rng, 2.5), reasoningShare: 0.1, cotShare: 0.03))
+                    foreach (var r in Conversation.Chat(this, account, at, context, Rhythm.Geometric(rng, 2.5), reasoningShare: 0.1, cotShare: 0.03, client: client))
                     {
                         yield return r;
                     }

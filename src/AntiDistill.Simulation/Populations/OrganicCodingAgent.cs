@@ -34,6 +34,7 @@ public sealed class OrganicCodingAgent : Population
         {
             int tz = Rhythm.TimeZone(rng);
             bool reasoning = rng.NextDouble() < 0.6;
+            var client = Clients.Person(account, rng) with { UserAgent = "coding-agent/1.8.2", TlsFingerprint = "ja4_node_22" };
             for (var day = context.Start.Date; day < context.End; day = day.AddDays(1))
             {
                 if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday && rng.NextDouble() < 0.7)
@@ -58,6 +59,7 @@ public sealed class OrganicCodingAgent : Population
                             TurnCount = 1 + (2 * step),
                             MaxOutputTokens = 32000,
                             Reasoning = reasoning,
+                            Client = client,
                         };
                         at = at.AddSeconds(3 + (rng.NextDouble() * 25));
                     }

@@ -21,6 +21,7 @@ public sealed class OrganicHeavyUser : Population
         foreach (string account in context.Accounts)
         {
             int tz = Rhythm.TimeZone(rng);
+            var client = Clients.Person(account, rng);
             for (var day = context.Start.Date; day < context.End; day = day.AddDays(1))
             {
                 int sessions = 10 + rng.Next(25);
@@ -28,7 +29,7 @@ public sealed class OrganicHeavyUser : Population
                 {
                     var at = new DateTimeOffset(day, TimeSpan.Zero).AddHours(8 + (rng.NextDouble() * 16) - tz);
                     var kind = Kinds[rng.Next(Kinds.Length)];
-                    foreach (var r in Conversation.Chat(this, account, at, context, Rhythm.Geometric(rng, 4), reasoningShare: 0.4, cotShare: 0.06, kind))
+                    foreach (var r in Conversation.Chat(this, account, at, context, Rhythm.Geometric(rng, 4), reasoningShare: 0.4, cotShare: 0.06, kind, client))
                     {
                         yield return r;
                     }

@@ -20,6 +20,10 @@ public sealed class AntiDistillationOptions
     [ValidateObjectMembers]
     public RiskModelOptions Risk { get; set; } = new();
 
+    /// <summary>Account linkage into clusters.</summary>
+    [ValidateObjectMembers]
+    public LinkageOptions Linkage { get; set; } = new();
+
     /// <summary>The account store.</summary>
     [ValidateObjectMembers]
     public AccountStoreOptions Accounts { get; set; } = new();

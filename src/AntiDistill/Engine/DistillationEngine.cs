@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Security.Cryptography;
 
 namespace AntiDistill;
@@ -13,6 +14,8 @@ public sealed class DistillationEngine
     private readonly AccountStore _accounts;
     private readonly RiskModel _risk;
     private readonly TimeProvider _time;
+    private readonly Linker? _linker;
+    private readonly long _signupBurstMs;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">Validated options (see <see cref="AntiDistillationOptions"/>).</param>
@@ -25,6 +28,8 @@ public sealed class DistillationEngine
         _accounts = new AccountStore(options.Accounts);
         _risk = new RiskModel(options.Risk);
         _time = timeProvider ?? TimeProvider.System;
+        _linker = options.Linkage.Enabled ? new Linker(options.Linkage, _risk, _accounts) : null;
+        _signupBurstMs = Math.Max(1, (long)options.Linkage.SignupBurst.Window.TotalMilliseconds);
         Identities = new IdentityHasher(options.IdentityKey is { } key ? Convert.FromBase64String(key) : RandomNumberGenerator.GetBytes(32));
     }
 
@@ -51,18 +56,21 @@ public sealed class DistillationEngine
     public Assessment Observe(scoped in Observation observation, in PromptFeatures features)
     {
         DateTimeOffset at = observation.Timestamp == default ? _time.GetUtcNow() : observation.Timestamp;
-        long ms = at.ToUnixTimeMilliseconds();
+        var summary = new RequestSummary(at.ToUnixTimeMilliseconds(), features, observation, _risk.Options.HighOutputBudget);
         Span<float> values = stackalloc float[RiskSignalNames.Count];
         var assessment = new Assessment { Account = observation.Account };
+        int node;
 
         using (_accounts.EnterForUpdate(observation.Account, out var state))
         {
-            state.Observe(ms, features, observation, _risk.Options.HighOutputBudget);
+            state.Observe(summary, features);
             state.ComputeSignals(_risk.Options, values);
             assessment.Requests = state.Requests;
+            node = state.LinkNode;
         }
 
-        _risk.Evaluate(values, ref assessment);
+        Score(values, node, ref assessment);
+        _linker?.Enqueue(LinkEventFor(observation, features, summary, assessment.AccountRisk, node != 0));
         return assessment;
     }
 
@@ -71,6 +79,7 @@ public sealed class DistillationEngine
     {
         Span<float> values = stackalloc float[RiskSignalNames.Count];
         assessment = new Assessment { Account = account };
+        int node;
         using (_accounts.EnterForRead(account, out var state))
         {
             if (state is null)
@@ -80,10 +89,115 @@ public sealed class DistillationEngine
 
             state.ComputeSignals(_risk.Options, values);
             assessment.Requests = state.Requests;
+            node = state.LinkNode;
         }
 
-        _risk.Evaluate(values, ref assessment);
+        Score(values, node, ref assessment);
         return true;
+    }
+
+    /// <summary>
+    /// Links the accounts of the requests observed since the last call into clusters and rescores the
+    /// clusters that changed. Call it off the request path: periodically online (every few hundred
+    /// milliseconds), or between records when replaying a log. A no-op when linkage is disabled.
+    /// </summary>
+    /// <returns>How many requests were processed.</returns>
+    public int ProcessLinkage() => _linker?.ProcessPending() ?? 0;
+
+    /// <summary>Requests dropped from linkage because the queue was full (scoring is never dropped).</summary>
+    public long LinkageDropped => _linker?.Dropped ?? 0;
+
+    /// <summary>Every current cluster, with its members and evidence. Allocates; meant for reports and reviews.</summary>
+    public IReadOnlyList<ClusterSummary> GetClusters()
+    {
+        if (_linker is null)
+        {
+            return [];
+        }
+
+        _linker.ProcessPending();
+        return _linker.Read(graph =>
+        {
+            var result = new List<ClusterSummary>(graph.ClusterCount);
+            var values = new float[RiskSignalNames.Count];
+            for (int id = 1; id <= graph.ClusterCount; id++)
+            {
+                int root = graph.RootOfCluster(id);
+                if (graph.ClusterOf(root) != id)
+                {
+                    continue; // merged into another cluster
+                }
+
+                Array.Clear(values);
+                graph.ActivityOf(root).ComputeSignals(_risk.Options, values);
+                var assessment = default(Assessment);
+                _risk.Evaluate(values, ref assessment);
+                var evidence = new Dictionary<LinkKind, int>();
+                var counts = graph.EvidenceOf(root);
+                for (int k = 0; k < LinkKindNames.Count; k++)
+                {
+                    if (counts[k] > 0)
+                    {
+                        evidence[(LinkKind)k] = counts[k];
+                    }
+                }
+
+                result.Add(new ClusterSummary
+                {
+                    Id = new ClusterId(id),
+                    Accounts = [.. graph.Members(root).Select(graph.AccountOf)],
+                    Risk = assessment.Risk,
+                    Verdict = assessment.Verdict,
+                    Evidence = evidence,
+                    Signals = assessment.Signals.ToArray(),
+                });
+            }
+
+            return (IReadOnlyList<ClusterSummary>)result;
+        });
+    }
+
+    /// <summary>Own risk from the signals, then the cluster's: a member's verdict is the worse of the two.</summary>
+    private void Score(ReadOnlySpan<float> values, int node, ref Assessment assessment)
+    {
+        _risk.Evaluate(values, ref assessment);
+        assessment.AccountRisk = assessment.Risk;
+        if (_linker is not null && node != 0)
+        {
+            var (cluster, risk) = _linker.ClusterOf(node);
+            if (cluster != 0)
+            {
+                assessment.Cluster = new ClusterId(cluster);
+                assessment.ClusterRisk = risk;
+                if (risk > assessment.Risk)
+                {
+                    assessment.Risk = risk;
+                    assessment.Verdict = _risk.VerdictFor(risk);
+                }
+            }
+        }
+    }
+
+    private LinkEvent LinkEventFor(scoped in Observation observation, in PromptFeatures features, in RequestSummary summary, float risk, bool hasNode)
+    {
+        var client = observation.Client;
+        ulong software = client.UserAgent | client.TlsFingerprint;
+        return new LinkEvent
+        {
+            Account = observation.Account,
+            Summary = summary,
+            Risk = risk,
+            HasNode = hasNode,
+            Payment = client.Payment,
+            Device = client.Device,
+            Network = client.IpPrefix,
+            Client = software == 0 ? 0 : WordHash.Mix(client.UserAgent ^ BitOperations.RotateLeft(client.TlsFingerprint, 29) ^ ((ulong)client.Asn << 7)) | 1,
+            EmailDomain = client.EmailDomain,
+            SignupBucket = client.AccountCreated == default ? 0 : WordHash.Mix((ulong)(client.AccountCreated.ToUnixTimeMilliseconds() / _signupBurstMs)) | 1,
+            SystemPrompt = features.SystemPrompt,
+            Opening = features.Opening,
+            Closing = features.Closing,
+        };
     }
 
     /// <summary>Forgets accounts idle longer than <see cref="AccountStoreOptions.IdleTimeout"/>; call periodically, off the request path.</summary>

@@ -88,6 +88,8 @@ public sealed class PromptFeatureExtractor
         features.MinHashBins.Densify();
         features.SimHashValue = SimHashOf(features.MinHashBins);
         features.Template = WordHash.Mix(analysis.Template);
+        features.Opening = analysis.OpeningFrame;
+        features.Closing = analysis.SuffixFrame(hashes);
         features.SystemPrompt = systemPrompt.IsEmpty ? 0 : XxHash3.HashToUInt64(systemPrompt) | 1;
         features.Families = analysis.Elicitation;
         features.ByteCount = prompt.Length;

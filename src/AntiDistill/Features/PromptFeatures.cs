@@ -8,6 +8,8 @@ public struct PromptFeatures
     internal ulong SimHashValue;
     internal ulong Template;
     internal ulong SystemPrompt;
+    internal ulong Opening;
+    internal ulong Closing;
     internal Capability Category;
     internal ElicitationFamilies Families;
     internal int ByteCount;
@@ -25,6 +27,12 @@ public struct PromptFeatures
     /// third): requests made from one template share it.
     /// </summary>
     public readonly ulong TemplateFingerprint => Template;
+
+    /// <summary>
+    /// Hash of the prompt's first six words, and of its last six: the fixed wrapper a harvesting template puts
+    /// around each item shows in one of them. 0 for prompts of fewer than twelve words.
+    /// </summary>
+    public readonly (ulong Opening, ulong Closing) Frames => (Opening, Closing);
 
     /// <summary>Hash of the system prompt bytes; 0 when there is none.</summary>
     public readonly ulong SystemPromptFingerprint => SystemPrompt;

@@ -24,6 +24,9 @@ internal ref struct WordAnalysis
     /// <summary>Flag: the word is a number.</summary>
     public const byte Numeric = 2;
 
+    /// <summary>Words in a prompt frame (its opening or its closing); prompts need twice this to have frames.</summary>
+    public const int FrameWords = 6;
+
     private const ulong TemplatePrime = 0x100000001B3UL;
     private const ulong MaskToken = 0x6A09E667F3BCC909UL;
 
@@ -33,6 +36,7 @@ internal ref struct WordAnalysis
     private int _numbers;
 
     public ulong Template;
+    public ulong PrefixFrame;
     public int Words, Shingles, CodeChars, Fences;
     public ElicitationFamilies Elicitation;
 
@@ -80,6 +84,11 @@ internal ref struct WordAnalysis
             if ((filter[(int)(h >> 56)] & (1UL << (int)(h >> 50))) != 0)
             {
                 Lookup(window, j, words);
+            }
+
+            if (words == FrameWords)
+            {
+                PrefixFrame = Frame(window[(j - FrameWords + 1)..(j + 1)]);
             }
         }
 
@@ -131,6 +140,23 @@ internal ref struct WordAnalysis
                 Elicitation |= phrase.Family;
             }
         }
+    }
+
+    /// <summary>The closing words of the prompt, once the last chunk is processed (0 for prompts too short to have frames).</summary>
+    public readonly ulong SuffixFrame(scoped ReadOnlySpan<ulong> hashes) => Words < 2 * FrameWords ? 0 : Frame(hashes[(Context - FrameWords)..Context]);
+
+    /// <summary>The opening words of the prompt (0 for prompts too short to have frames).</summary>
+    public readonly ulong OpeningFrame => Words < 2 * FrameWords ? 0 : PrefixFrame;
+
+    private static ulong Frame(scoped ReadOnlySpan<ulong> words)
+    {
+        ulong frame = 0x51_7C_C1_B7_27_22_0A_95UL;
+        foreach (ulong w in words)
+        {
+            frame = WordHash.Mix(frame ^ w);
+        }
+
+        return frame | 1;
     }
 
     /// <summary>Prompts of one or two words still get a sketch, from the words they have (the last chunk's context).</summary>

@@ -11,10 +11,19 @@ public struct Assessment
     /// <summary>The account judged.</summary>
     public AccountId Account { get; internal set; }
 
-    /// <summary>Risk in [0, 1].</summary>
+    /// <summary>Risk in [0, 1]: the larger of the account's own and its cluster's.</summary>
     public float Risk { get; internal set; }
 
-    /// <summary>The verdict the risk maps to under the configured thresholds.</summary>
+    /// <summary>The account's own risk, from its own signals.</summary>
+    public float AccountRisk { get; internal set; }
+
+    /// <summary>The cluster the account is linked into, or <see cref="ClusterId.None"/>.</summary>
+    public ClusterId Cluster { get; internal set; }
+
+    /// <summary>The cluster's risk from its members' summed activity; 0 when the account is in no cluster.</summary>
+    public float ClusterRisk { get; internal set; }
+
+    /// <summary>The verdict <see cref="Risk"/> maps to under the configured thresholds (members inherit their cluster's).</summary>
     public Verdict Verdict { get; internal set; }
 
     /// <summary>How many requests of this account the engine has seen, this one included.</summary>

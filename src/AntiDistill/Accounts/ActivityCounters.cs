@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+
+namespace AntiDistill;
+
+/// <summary>
+/// The summable part of an account's state: request counts by kind, capability mix, hours, volume.
+/// A cluster's activity is the sum of its members', so one set of signal formulas serves both.
+/// </summary>
+internal struct ActivityCounters
+{
+    private const long MillisecondsPerDay = 86_400_000;
+
+    public long FirstSeenMs;
+    public long LastSeenMs;
+    public int Requests;
+    public int ChainOfThought;
+    public int Grading;
+    public int Hungry;
+    public int SingleTurn;
+    public int TraceHarvest;
+    public int WithTools;
+    public int WithSystemPrompt;
+    public long PromptTokens;
+    public CapabilityCounts Capabilities;
+    public HourHistogram Hours;
+
+    public void Add(in RequestSummary request)
+    {
+        FirstSeenMs = Requests == 0 ? request.TimestampMs : Math.Min(FirstSeenMs, request.TimestampMs);
+        LastSeenMs = Math.Max(LastSeenMs, request.TimestampMs);
+        Requests++;
+        ChainOfThought += request.Has(RequestSummary.Kinds.ChainOfThought) ? 1 : 0;
+        Grading += request.Has(RequestSummary.Kinds.Grading) ? 1 : 0;
+        Hungry += request.Has(RequestSummary.Kinds.Hungry) ? 1 : 0;
+        SingleTurn += request.Has(RequestSummary.Kinds.SingleTurn) ? 1 : 0;
+        TraceHarvest += request.Has(RequestSummary.Kinds.TraceHarvest) ? 1 : 0;
+        WithTools += request.Has(RequestSummary.Kinds.WithTools) ? 1 : 0;
+        WithSystemPrompt += request.Has(RequestSummary.Kinds.WithSystemPrompt) ? 1 : 0;
+        PromptTokens += request.Tokens;
+        Capabilities[(int)request.Category]++;
+        Hours.Add((int)((((request.TimestampMs % MillisecondsPerDay) + MillisecondsPerDay) % MillisecondsPerDay) / 3_600_000));
+    }
+
+    public void MergeFrom(in ActivityCounters other)
+    {
+        if (other.Requests == 0)
+        {
+            return;
+        }
+
+        FirstSeenMs = Requests == 0 ? other.FirstSeenMs : Math.Min(FirstSeenMs, other.FirstSeenMs);
+        LastSeenMs = Math.Max(LastSeenMs, other.LastSeenMs);
+        Requests += other.Requests;
+        ChainOfThought += other.ChainOfThought;
+        Grading += other.Grading;
+        Hungry += other.Hungry;
+        SingleTurn += other.SingleTurn;
+        TraceHarvest += other.TraceHarvest;
+        WithTools += other.WithTools;
+        WithSystemPrompt += other.WithSystemPrompt;
+        PromptTokens += other.PromptTokens;
+        for (int c = 0; c < CapabilityCounts.Count; c++)
+        {
+            Capabilities[c] += other.Capabilities[c];
+        }
+
+        Hours.MergeFrom(other.Hours);
+    }
+
+    /// <summary>Writes the signals that depend on counters alone; the others are left as they are.</summary>
+    public readonly void ComputeSignals(RiskModelOptions options, Span<float> values)
+    {
+        int n = Math.Max(1, Requests);
+        double confidence = n / (double)(n + options.EvidenceRequests);
+
+        int focus = 0;
+        for (int c = (int)Capability.Math; c <= (int)Capability.Grading; c++)
+        {
+            focus = Math.Max(focus, Capabilities[c]);
+        }
+
+        values[(int)RiskSignal.CotElicitation] = Share(ChainOfThought, n, confidence);
+        values[(int)RiskSignal.GradingElicitation] = Share(Grading, n, confidence);
+        values[(int)RiskSignal.CapabilityFocus] = Share(focus, n, confidence);
+        values[(int)RiskSignal.ReasoningHunger] = Share(Hungry, n, confidence);
+        values[(int)RiskSignal.SingleTurn] = Share(SingleTurn, n, confidence);
+        values[(int)RiskSignal.TraceHarvest] = Share(TraceHarvest, n, confidence);
+
+        // The hour spread means little until there are requests enough to fill a day.
+        values[(int)RiskSignal.AroundTheClock] = (float)(Hours.NormalizedEntropy() * n / (n + 24.0));
+
+        double days = Math.Max(1, (LastSeenMs - FirstSeenMs) / (double)MillisecondsPerDay);
+        values[(int)RiskSignal.Volume] = (float)Math.Clamp(Math.Log10((n / days) + 1) / 3, 0, 1);
+    }
+
+    private static float Share(int count, int n, double confidence) => (float)(Math.Clamp(count / (double)n, 0, 1) * confidence);
+
+    [InlineArray(Count)]
+    public struct CapabilityCounts
+    {
+        public const int Count = 7;
+        private int _element0;
+    }
+}

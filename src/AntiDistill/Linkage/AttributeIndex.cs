@@ -1,0 +1,109 @@
+namespace AntiDistill;
+
+/// <summary>
+/// For each attribute value (a card, a /24, a system prompt...), the last few accounts seen with it and
+/// how many distinct accounts ever used it. Bounded twice: <see cref="LinkageOptions.IndexDepth"/>
+/// accounts per value, <see cref="LinkageOptions.MaxIndexedValues"/> values in all.
+/// </summary>
+internal sealed class AttributeIndex(LinkageOptions options)
+{
+    private readonly Dictionary<(LinkKind Kind, ulong Value), Entry> _entries = [];
+
+    public int Count => _entries.Count;
+
+    /// <summary>The entry for a value, created empty if new.</summary>
+    public Entry Get(LinkKind kind, ulong value)
+    {
+        if (!_entries.TryGetValue((kind, value), out var entry))
+        {
+            if (_entries.Count >= options.MaxIndexedValues)
+            {
+                Shrink();
+            }
+
+            _entries[(kind, value)] = entry = new Entry();
+        }
+
+        return entry;
+    }
+
+    /// <summary>Forgets values seen by one account only, then the least recently used half if that is not enough.</summary>
+    private void Shrink()
+    {
+        foreach (var (key, entry) in _entries)
+        {
+            if (entry.Distinct <= 1)
+            {
+                _entries.Remove(key);
+            }
+        }
+
+        if (_entries.Count >= options.MaxIndexedValues * 3 / 4)
+        {
+            long median = _entries.Values.Select(e => e.LastSeenMs).Order().ElementAt(_entries.Count / 2);
+            foreach (var (key, entry) in _entries)
+            {
+                if (entry.LastSeenMs <= median)
+                {
+                    _entries.Remove(key);
+                }
+            }
+        }
+    }
+
+    /// <summary>The recent accounts of one value, oldest replaced first.</summary>
+    public sealed class Entry
+    {
+        private int[] _nodes = new int[2];
+        private long[] _seen = new long[2];
+
+        public int Count { get; private set; }
+
+        /// <summary>Distinct accounts that ever used the value (approximate once more than the depth came and went).</summary>
+        public int Distinct { get; private set; }
+
+        public long LastSeenMs { get; private set; }
+
+        public int NodeAt(int i) => _nodes[i];
+
+        public long SeenAt(int i) => _seen[i];
+
+        public void Touch(int node, long ms, int depth)
+        {
+            LastSeenMs = Math.Max(LastSeenMs, ms);
+            int oldest = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                if (_nodes[i] == node)
+                {
+                    _seen[i] = Math.Max(_seen[i], ms);
+                    return;
+                }
+
+                if (_seen[i] < _seen[oldest])
+                {
+                    oldest = i;
+                }
+            }
+
+            Distinct++;
+            if (Count < depth)
+            {
+                if (Count == _nodes.Length)
+                {
+                    Array.Resize(ref _nodes, Math.Min(depth, _nodes.Length * 2));
+                    Array.Resize(ref _seen, _nodes.Length);
+                }
+
+                _nodes[Count] = node;
+                _seen[Count] = ms;
+                Count++;
+            }
+            else
+            {
+                _nodes[oldest] = node;
+                _seen[oldest] = ms;
+            }
+        }
+    }
+}

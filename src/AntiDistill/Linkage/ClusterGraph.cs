@@ -1,0 +1,171 @@
+namespace AntiDistill;
+
+/// <summary>
+/// Accounts as nodes of a weighted union-find (union by size, path halving), each set a cluster. Every
+/// set keeps its members in a circular list, its summed activity and its link evidence by kind. Cluster
+/// ids are handed out when a set first reaches two members and survive growth: when two clusters merge,
+/// the larger keeps its id and only the smaller one's members are relabelled (O(n log n) over all merges).
+/// </summary>
+/// <remarks>Single writer (the linker); the request path reads <see cref="ClusterOf"/> and <see cref="RiskOf"/> concurrently.</remarks>
+internal sealed class ClusterGraph
+{
+    private int[] _parent = new int[1024];
+    private int[] _size = new int[1024];
+    private int[] _next = new int[1024];
+    private int[] _nodeCluster = new int[1024];
+    private ActivityCounters[] _activity = new ActivityCounters[1024];
+    private int[] _evidence = new int[1024 * LinkKindNames.Count];
+    private AccountId[] _accounts = new AccountId[1024];
+    private float[] _clusterRisk = new float[64];
+    private int[] _clusterRoot = new int[64];
+    private int _nodes = 1; // node 0 means "none"
+
+    public int NodeCount => _nodes - 1;
+
+    public int ClusterCount { get; private set; }
+
+    public int AddNode(AccountId account)
+    {
+        int node = _nodes++;
+        if (node == _parent.Length)
+        {
+            int size = _parent.Length * 2;
+            Array.Resize(ref _parent, size);
+            Array.Resize(ref _size, size);
+            Array.Resize(ref _next, size);
+            Array.Resize(ref _activity, size);
+            Array.Resize(ref _evidence, size * LinkKindNames.Count);
+            Array.Resize(ref _accounts, size);
+            var clusters = _nodeCluster;
+            Array.Resize(ref clusters, size);
+            Volatile.Write(ref _nodeCluster, clusters);
+        }
+
+        _parent[node] = node;
+        _size[node] = 1;
+        _next[node] = node;
+        _accounts[node] = account;
+        return node;
+    }
+
+    public AccountId AccountOf(int node) => _accounts[node];
+
+    public int Find(int node)
+    {
+        while (_parent[node] != node)
+        {
+            _parent[node] = _parent[_parent[node]];
+            node = _parent[node];
+        }
+
+        return node;
+    }
+
+    public int SizeOf(int root) => _size[root];
+
+    public ref ActivityCounters ActivityOf(int root) => ref _activity[root];
+
+    public ReadOnlySpan<int> EvidenceOf(int root) => _evidence.AsSpan(root * LinkKindNames.Count, LinkKindNames.Count);
+
+    /// <summary>Cluster id of a node, 0 when it is alone. Safe to call from any thread.</summary>
+    public int ClusterOf(int node)
+    {
+        var clusters = Volatile.Read(ref _nodeCluster);
+        return (uint)node < (uint)clusters.Length ? clusters[node] : 0;
+    }
+
+    /// <summary>Latest risk of a cluster. Safe to call from any thread.</summary>
+    public float RiskOf(int cluster)
+    {
+        var risks = Volatile.Read(ref _clusterRisk);
+        return (uint)cluster < (uint)risks.Length ? risks[cluster] : 0;
+    }
+
+    public void SetRisk(int cluster, float risk) => _clusterRisk[cluster] = risk;
+
+    public int RootOfCluster(int cluster) => Find(_clusterRoot[cluster]);
+
+    /// <summary>Members of the set containing <paramref name="node"/>.</summary>
+    public IEnumerable<int> Members(int node)
+    {
+        int current = node;
+        do
+        {
+            yield return current;
+            current = _next[current];
+        }
+        while (current != node);
+    }
+
+    /// <summary>Joins the sets of two nodes; returns the new root, or -1 when they were already one set.</summary>
+    public int Union(int a, int b, ushort kinds)
+    {
+        int ra = Find(a), rb = Find(b);
+        if (ra == rb)
+        {
+            return -1;
+        }
+
+        if (_size[ra] < _size[rb])
+        {
+            (ra, rb) = (rb, ra);
+        }
+
+        // The cluster id that survives: the larger set's, the older one on a tie, a new one for two singletons.
+        int idA = _nodeCluster[ra], idB = _nodeCluster[rb];
+        int keep = idA == 0 ? idB : idB == 0 ? idA : _size[ra] == _size[rb] ? Math.Min(idA, idB) : idA;
+        if (keep == 0)
+        {
+            keep = NewCluster();
+        }
+
+        // Relabel only the members whose id changes, before the lists are spliced.
+        Relabel(ra, keep);
+        Relabel(rb, keep);
+
+        // ra absorbs rb: members, activity, evidence.
+        _parent[rb] = ra;
+        _size[ra] += _size[rb];
+        (_next[ra], _next[rb]) = (_next[rb], _next[ra]);
+        _activity[ra].MergeFrom(_activity[rb]);
+        var evidence = _evidence.AsSpan(ra * LinkKindNames.Count, LinkKindNames.Count);
+        var absorbed = _evidence.AsSpan(rb * LinkKindNames.Count, LinkKindNames.Count);
+        for (int k = 0; k < LinkKindNames.Count; k++)
+        {
+            evidence[k] += absorbed[k] + ((kinds >> k) & 1);
+        }
+
+        _clusterRoot[keep] = ra;
+        return ra;
+    }
+
+    private void Relabel(int root, int cluster)
+    {
+        if (_nodeCluster[root] == cluster)
+        {
+            return;
+        }
+
+        int current = root;
+        do
+        {
+            _nodeCluster[current] = cluster;
+            current = _next[current];
+        }
+        while (current != root);
+    }
+
+    private int NewCluster()
+    {
+        int id = ++ClusterCount;
+        if (id == _clusterRisk.Length)
+        {
+            var risks = _clusterRisk;
+            Array.Resize(ref risks, risks.Length * 2);
+            Array.Resize(ref _clusterRoot, risks.Length);
+            Volatile.Write(ref _clusterRisk, risks);
+        }
+
+        return id;
+    }
+}

@@ -1,0 +1,50 @@
+namespace AntiDistill;
+
+/// <summary>Kinds of evidence that two accounts are run by the same operator.</summary>
+public enum LinkKind
+{
+    /// <summary>Same payment instrument fingerprint (hard).</summary>
+    Payment,
+
+    /// <summary>Same device or browser fingerprint (hard).</summary>
+    Device,
+
+    /// <summary>Same IPv4 /24 or IPv6 /48 within a short window (soft).</summary>
+    Network,
+
+    /// <summary>Same client software: user agent plus TLS fingerprint plus ASN (soft).</summary>
+    Client,
+
+    /// <summary>Same e-mail domain, when the domain is rare (soft).</summary>
+    EmailDomain,
+
+    /// <summary>Accounts created within the same few minutes (soft).</summary>
+    SignupBurst,
+
+    /// <summary>Same system prompt (content).</summary>
+    SystemPrompt,
+
+    /// <summary>Same opening or closing words around varying items: one harvesting template (content).</summary>
+    PromptFrame,
+}
+
+/// <summary>Report names of link kinds.</summary>
+public static class LinkKindNames
+{
+    /// <summary>Number of kinds.</summary>
+    public const int Count = 8;
+
+    /// <summary>The snake_case name used in reports (e.g. <c>shared_payment</c>).</summary>
+    public static string GetName(LinkKind kind) => kind switch
+    {
+        LinkKind.Payment => "shared_payment",
+        LinkKind.Device => "shared_device",
+        LinkKind.Network => "shared_network",
+        LinkKind.Client => "shared_client",
+        LinkKind.EmailDomain => "shared_email_domain",
+        LinkKind.SignupBurst => "signup_burst",
+        LinkKind.SystemPrompt => "shared_system_prompt",
+        LinkKind.PromptFrame => "shared_prompt_frame",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

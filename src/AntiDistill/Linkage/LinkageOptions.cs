@@ -1,0 +1,118 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace AntiDistill;
+
+/// <summary>How much one kind of shared attribute counts, and for how long.</summary>
+public sealed class LinkRule
+{
+    /// <summary>Evidence one shared value adds to a pair of accounts; a pair links at <see cref="LinkageOptions.LinkThreshold"/>.</summary>
+    [Range(0.0, 10.0)]
+    public double Weight { get; set; }
+
+    /// <summary>Two accounts share a value only if both used it within this window of each other.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Whether this evidence counts only between two accounts that are each already suspicious on their own.
+    /// Soft and content evidence corroborates, it never accuses: otherwise a proxy reseller's or a NAT's
+    /// innocent users would inherit a harvester's verdict, and a new value cannot yet be told from a hub.
+    /// </summary>
+    public bool RequiresSuspicion { get; set; } = true;
+
+    /// <summary>Whether hub damping is waived between two accounts that are each already suspicious (content and client kinds).</summary>
+    public bool LinkSuspiciousAcrossHubs { get; set; }
+}
+
+/// <summary>Account linkage: which shared attributes join accounts into clusters, and how hubs are kept from doing so.</summary>
+/// <remarks>
+/// Hard evidence (a card, a device) links any two accounts: a team sharing a card becomes one cluster, judged
+/// by what it does together. Soft and content evidence (network, client software, e-mail domain, signup burst,
+/// system prompt, prompt frame) links only accounts that are each suspicious already, and values shared by
+/// many accounts (hubs) count less, or, past <see cref="HubCap"/>, not at all.
+/// </remarks>
+public sealed class LinkageOptions
+{
+    /// <summary>Whether accounts are linked into clusters at all. Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Evidence at which two accounts join one cluster. Default 1.0: one hard link, or several soft ones.</summary>
+    [Range(0.01, 100.0)]
+    public double LinkThreshold { get; set; } = 1.0;
+
+    /// <summary>
+    /// Distinct accounts on one value above which the value is a hub (a NAT, a popular agent's system prompt):
+    /// its evidence is scaled by this number over the distinct count. Default 20.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int HubThreshold { get; set; } = 20;
+
+    /// <summary>Distinct accounts on one value above which it links nobody (except suspicious pairs where the rule allows). Default 500.</summary>
+    [Range(1, 10_000_000)]
+    public int HubCap { get; set; } = 500;
+
+    /// <summary>Accounts remembered per attribute value (the most recent ones); bounds the index and the work per request. Default 32.</summary>
+    [Range(2, 1024)]
+    public int IndexDepth { get; set; } = 32;
+
+    /// <summary>Pair evidence halves after this long without new evidence. Default 7 days.</summary>
+    public TimeSpan EvidenceHalfLife { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Requests waiting for the linker; beyond this they are counted and dropped from linkage (never from scoring). Default 65,536.</summary>
+    [Range(16, 10_000_000)]
+    public int QueueCapacity { get; set; } = 65_536;
+
+    /// <summary>Most accounts in the linkage graph; later accounts are scored alone. Default 1,000,000.</summary>
+    [Range(1, 100_000_000)]
+    public int MaxAccounts { get; set; } = 1_000_000;
+
+    /// <summary>Most attribute values indexed; the oldest are forgotten beyond it. Default 4,000,000.</summary>
+    [Range(16, 100_000_000)]
+    public int MaxIndexedValues { get; set; } = 4_000_000;
+
+    /// <summary>Same payment instrument. Default weight 1.0 (links alone, suspicious or not), window 90 days.</summary>
+    [ValidateObjectMembers]
+    public LinkRule Payment { get; set; } = new() { Weight = 1.0, Window = TimeSpan.FromDays(90), RequiresSuspicion = false };
+
+    /// <summary>Same device. Default weight 1.0 (links alone, suspicious or not), window 30 days.</summary>
+    [ValidateObjectMembers]
+    public LinkRule Device { get; set; } = new() { Weight = 1.0, RequiresSuspicion = false };
+
+    /// <summary>Same network prefix. Default weight 0.35, window 1 hour (addresses are reassigned).</summary>
+    [ValidateObjectMembers]
+    public LinkRule Network { get; set; } = new() { Weight = 0.35, Window = TimeSpan.FromHours(1) };
+
+    /// <summary>Same client software. Default weight 0.5, window 1 day, waived hub damping between suspicious accounts.</summary>
+    [ValidateObjectMembers]
+    public LinkRule Client { get; set; } = new() { Weight = 0.5, Window = TimeSpan.FromDays(1), LinkSuspiciousAcrossHubs = true };
+
+    /// <summary>Same e-mail domain. Default weight 0.3 (hub damping keeps big providers out).</summary>
+    [ValidateObjectMembers]
+    public LinkRule EmailDomain { get; set; } = new() { Weight = 0.3 };
+
+    /// <summary>Signed up within the same window. Default weight 0.3, window 10 minutes.</summary>
+    [ValidateObjectMembers]
+    public LinkRule SignupBurst { get; set; } = new() { Weight = 0.3, Window = TimeSpan.FromMinutes(10) };
+
+    /// <summary>Same system prompt. Default weight 0.4, waived hub damping between suspicious accounts.</summary>
+    [ValidateObjectMembers]
+    public LinkRule SystemPrompt { get; set; } = new() { Weight = 0.4, Window = TimeSpan.FromDays(7), LinkSuspiciousAcrossHubs = true };
+
+    /// <summary>Same prompt frame. Default weight 0.5, waived hub damping between suspicious accounts.</summary>
+    [ValidateObjectMembers]
+    public LinkRule PromptFrame { get; set; } = new() { Weight = 0.5, Window = TimeSpan.FromDays(7), LinkSuspiciousAcrossHubs = true };
+
+    /// <summary>The rule for one kind.</summary>
+    public LinkRule Rule(LinkKind kind) => kind switch
+    {
+        LinkKind.Payment => Payment,
+        LinkKind.Device => Device,
+        LinkKind.Network => Network,
+        LinkKind.Client => Client,
+        LinkKind.EmailDomain => EmailDomain,
+        LinkKind.SignupBurst => SignupBurst,
+        LinkKind.SystemPrompt => SystemPrompt,
+        LinkKind.PromptFrame => PromptFrame,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

@@ -1,0 +1,228 @@
+using System.Threading.Channels;
+
+namespace AntiDistill;
+
+/// <summary>
+/// Links accounts into clusters off the request path. The request path only enqueues a
+/// <see cref="LinkEvent"/> (a bounded channel, no allocation) and reads its account's cluster risk;
+/// <see cref="ProcessPending"/>, called by a background loop online or between records offline, does
+/// the rest: index lookups, pair evidence, unions, and the clusters' risk from their summed activity.
+/// </summary>
+internal sealed class Linker
+{
+    private static readonly LinkKind[] Kinds = Enum.GetValues<LinkKind>();
+
+    private readonly LinkageOptions _options;
+    private readonly RiskModel _risk;
+    private readonly AccountStore _accounts;
+    private readonly Channel<LinkEvent> _queue;
+    private readonly AttributeIndex _index;
+    private readonly PairEvidence _pairs;
+    private readonly ClusterGraph _graph = new();
+    private readonly Dictionary<ulong, int> _nodes = [];
+    private readonly HashSet<int> _dirty = [];
+    private readonly long[] _windowMs = new long[LinkKindNames.Count];
+    private readonly Lock _gate = new();
+    private float[] _ownRisk = new float[1024];
+    private long _dropped;
+
+    public Linker(LinkageOptions options, RiskModel risk, AccountStore accounts)
+    {
+        _options = options;
+        _risk = risk;
+        _accounts = accounts;
+        _index = new AttributeIndex(options);
+        _pairs = new PairEvidence(options);
+        foreach (var kind in Kinds)
+        {
+            _windowMs[(int)kind] = (long)options.Rule(kind).Window.TotalMilliseconds;
+        }
+
+        // Wait mode makes TryWrite fail when full, so drops can be counted; the request path never waits.
+        _queue = Channel.CreateBounded<LinkEvent>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Events dropped because the queue was full (linkage fell behind; scoring went on).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Enqueue(in LinkEvent e)
+    {
+        if (!_queue.Writer.TryWrite(e))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    /// <summary>Cluster id and risk for an account's node, from any thread.</summary>
+    public (int Cluster, float Risk) ClusterOf(int node)
+    {
+        int cluster = node == 0 ? 0 : _graph.ClusterOf(node);
+        return cluster == 0 ? (0, 0) : (cluster, _graph.RiskOf(cluster));
+    }
+
+    /// <summary>Runs <paramref name="read"/> on the graph with no processing going on (for summaries).</summary>
+    public T Read<T>(Func<ClusterGraph, T> read)
+    {
+        lock (_gate)
+        {
+            return read(_graph);
+        }
+    }
+
+    /// <summary>Processes everything queued so far; returns how many events. Safe to call from several threads (they take turns).</summary>
+    public int ProcessPending()
+    {
+        lock (_gate)
+        {
+            int processed = 0;
+            while (_queue.Reader.TryRead(out var e))
+            {
+                Process(e);
+                processed++;
+            }
+
+            Span<float> values = stackalloc float[RiskSignalNames.Count];
+            foreach (int root in _dirty)
+            {
+                // Roots absorbed by a later union are skipped: their set is scored through the new root.
+                int cluster = _graph.Find(root) == root ? _graph.ClusterOf(root) : 0;
+                if (cluster == 0)
+                {
+                    continue;
+                }
+
+                values.Clear();
+                _graph.ActivityOf(root).ComputeSignals(_risk.Options, values);
+                var assessment = default(Assessment);
+                _risk.Evaluate(values, ref assessment);
+                _graph.SetRisk(cluster, assessment.Risk);
+            }
+
+            _dirty.Clear();
+            return processed;
+        }
+    }
+
+    private void Process(in LinkEvent e)
+    {
+        int node = NodeOf(e.Account);
+        if (node == 0)
+        {
+            return;
+        }
+
+        if (!e.HasNode)
+        {
+            using (_accounts.EnterForRead(e.Account, out var state))
+            {
+                state?.LinkNode = node;
+            }
+        }
+
+        _ownRisk[node] = e.Risk;
+        int root = _graph.Find(node);
+        _graph.ActivityOf(root).Add(e.Summary);
+        _dirty.Add(root);
+
+        long now = e.Summary.TimestampMs;
+        Link(LinkKind.Payment, e.Payment, node, now);
+        Link(LinkKind.Device, e.Device, node, now);
+        Link(LinkKind.Network, e.Network, node, now);
+        Link(LinkKind.Client, e.Client, node, now);
+        Link(LinkKind.EmailDomain, e.EmailDomain, node, now);
+        Link(LinkKind.SignupBurst, e.SignupBucket, node, now);
+        Link(LinkKind.SystemPrompt, e.SystemPrompt, node, now);
+        Link(LinkKind.PromptFrame, e.Opening, node, now);
+        Link(LinkKind.PromptFrame, e.Closing, node, now);
+    }
+
+    private void Link(LinkKind kind, ulong value, int node, long now)
+    {
+        if (value == 0)
+        {
+            return;
+        }
+
+        var rule = _options.Rule(kind);
+        var entry = _index.Get(kind, value);
+        entry.Touch(node, now, _options.IndexDepth);
+        if (rule.Weight <= 0 || entry.Count < 2)
+        {
+            return;
+        }
+
+        double hub = HubFactor(entry.Distinct);
+        double suspicious = _risk.Options.SuspiciousThreshold;
+        bool selfSuspicious = _ownRisk[node] >= suspicious;
+        if (rule.RequiresSuspicion && !selfSuspicious)
+        {
+            return;
+        }
+
+        for (int i = 0; i < entry.Count; i++)
+        {
+            int other = entry.NodeAt(i);
+            if (other == node || now - entry.SeenAt(i) > _windowMs[(int)kind])
+            {
+                continue;
+            }
+
+            bool bothSuspicious = selfSuspicious && _ownRisk[other] >= suspicious;
+            if (rule.RequiresSuspicion && !bothSuspicious)
+            {
+                continue;
+            }
+
+            double factor = hub;
+            if (factor < 1 && rule.LinkSuspiciousAcrossHubs && bothSuspicious)
+            {
+                factor = 1; // hubs protect the innocent; two accounts each harvesting on their own get no such cover
+            }
+
+            if (factor <= 0 || _graph.Find(node) == _graph.Find(other))
+            {
+                continue;
+            }
+
+            ushort kinds = _pairs.Add(node, other, kind, rule.Weight * factor, now);
+            if (kinds != 0)
+            {
+                int root = _graph.Union(node, other, kinds);
+                if (root >= 0)
+                {
+                    _dirty.Add(root);
+                }
+            }
+        }
+    }
+
+    /// <summary>1 up to the hub threshold, then threshold / distinct, and 0 past the cap.</summary>
+    private double HubFactor(int distinct) =>
+        distinct <= _options.HubThreshold ? 1 : distinct > _options.HubCap ? 0 : _options.HubThreshold / (double)distinct;
+
+    private int NodeOf(AccountId account)
+    {
+        if (_nodes.TryGetValue(account.Value, out int node))
+        {
+            return node;
+        }
+
+        if (_nodes.Count >= _options.MaxAccounts)
+        {
+            return 0;
+        }
+
+        node = _graph.AddNode(account);
+        _nodes[account.Value] = node;
+        if (node >= _ownRisk.Length)
+        {
+            Array.Resize(ref _ownRisk, _ownRisk.Length * 2);
+        }
+
+        return node;
+    }
+}

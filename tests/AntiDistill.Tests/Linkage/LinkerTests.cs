@@ -1,0 +1,181 @@
+namespace AntiDistill.Tests.Linkage;
+
+public class LinkerTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
+
+    private static Assessment Observe(DistillationEngine engine, AccountId account, ClientAttributes client, int minute)
+    {
+        var assessment = engine.Observe(new Observation
+        {
+            Account = account,
+            Timestamp = T0.AddMinutes(minute),
+            Prompt = TestEngine.OrdinaryPrompt,
+            TurnCount = 1,
+            Client = client,
+        });
+        engine.ProcessLinkage();
+        return assessment;
+    }
+
+    /// <summary>
+    /// Makes an account suspicious on its own: a handful of reasoning-trace harvest requests, no client attributes,
+    /// worded per account so that no prompt frame is shared and the tests control every piece of evidence.
+    /// </summary>
+    private static void MakeSuspicious(DistillationEngine engine, AccountId account, int minute)
+    {
+        byte[] harvestPrompt = TestText.Utf8(
+            $"Task {account.Value % 1000}: Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. " +
+            $"How many clips did she sell? Think step by step and write out your complete internal reasoning, ref {account.Value % 997}.");
+        Assessment last = default;
+        for (int i = 0; i < 8; i++)
+        {
+            last = engine.Observe(new Observation
+            {
+                Account = account,
+                Timestamp = T0.AddMinutes(minute).AddSeconds(i),
+                Prompt = harvestPrompt,
+                TurnCount = 1,
+                MaxOutputTokens = 32000,
+                ReasoningRequested = true,
+            });
+        }
+
+        engine.ProcessLinkage();
+        Assert.True(last.AccountRisk >= 0.5, TestEngine.Describe(last));
+    }
+
+    [Fact]
+    public void ProcessLinkage_SharedCard_LinksAccountsIntoOneCluster()
+    {
+        var engine = TestEngine.Create();
+        var card = new ClientAttributes { Payment = engine.Identities.Hash("card-1") };
+        for (int i = 0; i < 8; i++)
+        {
+            Observe(engine, engine.Account(i), card, i);
+        }
+
+        var again = Observe(engine, engine.Account(0), card, 20);
+        var clusters = engine.GetClusters();
+        Assert.Single(clusters);
+        Assert.Equal(8, clusters[0].Accounts.Count);
+        Assert.Equal(clusters[0].Id, again.Cluster);
+        Assert.True(clusters[0].Evidence[LinkKind.Payment] >= 7);
+        Assert.Equal(Verdict.Organic, clusters[0].Verdict);
+    }
+
+    [Fact]
+    public void ProcessLinkage_ManyAccountsBehindOneNat_AreNotLinked()
+    {
+        var engine = TestEngine.Create();
+        var nat = new ClientAttributes
+        {
+            IpPrefix = engine.Identities.Hash("198.51.100.0/24"),
+            UserAgent = engine.Identities.Hash("Chrome/141"),
+            TlsFingerprint = engine.Identities.Hash("ja4_chrome"),
+            Asn = 64500,
+            EmailDomain = engine.Identities.Hash("gmail.com"),
+        };
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < 120; i++)
+            {
+                Observe(engine, engine.Account(i), nat, (round * 20) + (i % 20));
+            }
+        }
+
+        Assert.Empty(engine.GetClusters());
+    }
+
+    [Fact]
+    public void ProcessLinkage_SoftLinksAlone_NeedSeveralKinds()
+    {
+        var engine = TestEngine.Create();
+        MakeSuspicious(engine, engine.Account(1), -30);
+        MakeSuspicious(engine, engine.Account(2), -30);
+        var network = new ClientAttributes { IpPrefix = engine.Identities.Hash("203.0.113.0/24") };
+        Observe(engine, engine.Account(1), network, 0);
+        Observe(engine, engine.Account(2), network, 1);
+        Observe(engine, engine.Account(2), network, 2);
+        Assert.Empty(engine.GetClusters()); // one soft kind, however often, is not enough
+
+        var more = network with { EmailDomain = engine.Identities.Hash("rare-startup.example"), UserAgent = engine.Identities.Hash("curl/8"), TlsFingerprint = 7 };
+        Observe(engine, engine.Account(1), more, 3);
+        Observe(engine, engine.Account(2), more, 4);
+        Assert.Single(engine.GetClusters());
+    }
+
+    [Fact]
+    public void ProcessLinkage_NetworkSharedOutsideItsWindow_IsNotEvidence()
+    {
+        var engine = TestEngine.Create();
+        MakeSuspicious(engine, engine.Account(1), -30);
+        MakeSuspicious(engine, engine.Account(2), -30);
+        var client = new ClientAttributes
+        {
+            IpPrefix = engine.Identities.Hash("203.0.113.0/24"),
+            EmailDomain = engine.Identities.Hash("rare-startup.example"),
+            UserAgent = engine.Identities.Hash("curl/8"),
+        };
+        Observe(engine, engine.Account(1), client with { EmailDomain = 0, UserAgent = 0 }, 0);
+        Observe(engine, engine.Account(2), client with { EmailDomain = 0, UserAgent = 0 }, 600); // ten hours later
+        Observe(engine, engine.Account(1), client with { IpPrefix = 0 }, 601);
+        Observe(engine, engine.Account(2), client with { IpPrefix = 0 }, 602);
+        Assert.Empty(engine.GetClusters()); // 0.3 (e-mail) + 0.5 (client), the stale network adds nothing
+    }
+
+    [Fact]
+    public void ProcessLinkage_HarvesterAndOrganicUserBehindOneProxy_AreNotLinked()
+    {
+        var engine = TestEngine.Create();
+        MakeSuspicious(engine, engine.Account(1), -30);
+        var proxy = new ClientAttributes
+        {
+            IpPrefix = engine.Identities.Hash("192.0.2.0/24"),
+            UserAgent = engine.Identities.Hash("python-httpx"),
+            TlsFingerprint = 9,
+            EmailDomain = engine.Identities.Hash("rare-startup.example"),
+        };
+        for (int minute = 0; minute < 10; minute++)
+        {
+            Observe(engine, engine.Account(1), proxy, minute);
+            Observe(engine, engine.Account(2), proxy, minute);
+        }
+
+        Assert.Empty(engine.GetClusters());
+    }
+
+    [Fact]
+    public void ProcessLinkage_TwoSuspiciousAccountsOnAHubSystemPrompt_LinkWhereOrganicUsersDoNot()
+    {
+        var engine = TestEngine.Create();
+        var agent = new ClientAttributes { UserAgent = engine.Identities.Hash("agent/1.0"), TlsFingerprint = 5 };
+        for (int i = 0; i < 60; i++)
+        {
+            Observe(engine, engine.Account(100 + i), agent, i % 30); // sixty organic users of one client: a hub
+        }
+
+        Assert.Empty(engine.GetClusters());
+        MakeSuspicious(engine, engine.Account(1), 0);
+        MakeSuspicious(engine, engine.Account(2), 0);
+        var frames = agent with { IpPrefix = engine.Identities.Hash("192.0.2.0/24"), EmailDomain = engine.Identities.Hash("x.example") };
+        Observe(engine, engine.Account(1), frames, 40);
+        Observe(engine, engine.Account(2), frames, 41);
+        var clusters = engine.GetClusters();
+        Assert.Single(clusters);
+        Assert.Equal(2, clusters[0].Accounts.Count);
+    }
+
+    [Fact]
+    public void Observe_LinkageDisabled_NeverClusters()
+    {
+        var engine = TestEngine.Create(o => o.Linkage.Enabled = false);
+        var card = new ClientAttributes { Payment = 42 };
+        var a = Observe(engine, engine.Account(1), card, 0);
+        var b = Observe(engine, engine.Account(2), card, 1);
+        Assert.False(b.Cluster.IsValid);
+        Assert.Empty(engine.GetClusters());
+        Assert.Equal(0, engine.ProcessLinkage());
+        Assert.Equal(a.Risk, a.AccountRisk);
+    }
+}
