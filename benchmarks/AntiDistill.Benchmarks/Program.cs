@@ -16,4 +16,17 @@ if (args.Length > 0 && args[0] == "memory")
     return;
 }
 
+if (args.Length > 0 && args[0] == "linkage")
+{
+    int corporaArg = Array.IndexOf(args, "--corpora");
+    string table = LinkageScale.Run(corporaArg >= 0 && corporaArg + 1 < args.Length ? args[corporaArg + 1] : null);
+    Console.WriteLine(table);
+    if (args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal))
+    {
+        File.WriteAllText(args[1], table);
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ScoringBenchmarks).Assembly).Run(args);

@@ -13,6 +13,7 @@ internal sealed class AccountOutcome
     public int? FirstSuspicious { get; set; }
     public int? FirstCampaign { get; set; }
     public int ServedBeforeFlag { get; set; }
+    public bool Clustered { get; set; }
     public List<(int Request, float[] Signals)> Checkpoints { get; } = [];
     public float[]? Last { get; set; }
 
@@ -43,6 +44,7 @@ internal static class Replay
             }
 
             outcome.MaxRisk = Math.Max(outcome.MaxRisk, assessment.Risk);
+            outcome.Clustered = assessment.Cluster.IsValid;
             if (assessment.Verdict >= Verdict.Suspicious)
             {
                 outcome.FirstSuspicious ??= outcome.Requests;

@@ -5,8 +5,8 @@ namespace AntiDistill.Simulation;
 /// <summary>Feeds simulated requests to a <see cref="DistillationEngine"/> the way a front door would.</summary>
 /// <remarks>
 /// Client attributes are hashed with the engine's identity key (cached per distinct value), and linkage
-/// runs after every request, so a replay sees clusters exactly as early as an online engine whose
-/// background loop never lags.
+/// runs after every request by default (<see cref="LinkEvery"/>), so a replay sees clusters exactly as early
+/// as an online engine whose background loop never lags.
 /// </remarks>
 public sealed class EngineReplay(DistillationEngine engine)
 {
@@ -14,7 +14,11 @@ public sealed class EngineReplay(DistillationEngine engine)
     private readonly Dictionary<string, ulong> _hashes = [];
     private readonly Dictionary<string, ulong> _prefixes = [];
     private byte[] _prompt = new byte[4096];
+    private long _observed;
     private byte[] _system = new byte[4096];
+
+    /// <summary>Requests between linkage passes. Default 1: after every request, as early as linkage can be.</summary>
+    public int LinkEvery { get; init; } = 1;
 
     /// <summary>The engine being fed.</summary>
     public DistillationEngine Engine { get; } = engine;
@@ -44,8 +48,21 @@ public sealed class EngineReplay(DistillationEngine engine)
             Organization = Hash(request.Client.Org),
         };
         var assessment = Engine.Observe(observation);
-        Engine.ProcessLinkage();
+        if (++_observed % LinkEvery == 0)
+        {
+            Engine.ProcessLinkage();
+        }
+
         return assessment;
+    }
+
+    /// <summary>The caches only save HMAC work; a proxy pool must not grow them without bound.</summary>
+    private static void Bound(Dictionary<string, ulong> cache)
+    {
+        if (cache.Count >= 100_000)
+        {
+            cache.Clear();
+        }
     }
 
     private ClientAttributes ClientOf(ClientProfile client) => new()
@@ -69,6 +86,7 @@ public sealed class EngineReplay(DistillationEngine engine)
 
         if (!_hashes.TryGetValue(value, out ulong hash))
         {
+            Bound(_hashes);
             _hashes[value] = hash = Engine.Identities.Hash(value);
         }
 
@@ -84,6 +102,7 @@ public sealed class EngineReplay(DistillationEngine engine)
 
         if (!_prefixes.TryGetValue(ip, out ulong hash))
         {
+            Bound(_prefixes);
             _prefixes[ip] = hash = System.Net.IPAddress.TryParse(ip, out var address) ? Engine.Identities.IpPrefix(address) : 0;
         }
 

@@ -19,6 +19,7 @@ internal sealed class AccountState
     public TopTemplates Templates;
     public RecentSimHashes Recent;
     public DistanceHistogram NearestDistances;
+    public ContentProfile Profile;
 
     /// <summary>The account's node in the linkage graph (0 until the linker has seen it); see <see cref="Linker"/>.</summary>
     public int LinkNode;
@@ -42,6 +43,7 @@ internal sealed class AccountState
         Templates = default;
         Recent = default;
         NearestDistances = default;
+        Profile = default;
         LinkNode = 0;
         Referenced = false;
     }
@@ -70,12 +72,25 @@ internal sealed class AccountState
             }
         }
 
+        if (features.ShingleCount > 0)
+        {
+            Profile.Add(features.MinHashBins);
+        }
+
         int nearest = Recent.NearestThenAdd(features.SimHashValue);
         if (nearest < 64)
         {
             NearestDistances.Add(nearest / DistanceBucketWidth);
         }
     }
+
+    /// <summary>
+    /// A fingerprint of the account's request period when it is machine-steady (log2 gaps within half a
+    /// step of their mean over at least five gaps), else 0: round-robin accounts of one operator share it.
+    /// </summary>
+    public ulong Cadence => Gaps.Count >= 5 && Gaps.StandardDeviation < 0.5
+        ? WordHash.Mix(0xCADE_0000UL + (ulong)Math.Round(Gaps.Mean * 4)) | 1
+        : 0;
 
     /// <summary>Folds another account's state in (for roll-ups); the recent-prompt ring stays this account's own.</summary>
     public void MergeFrom(AccountState other)

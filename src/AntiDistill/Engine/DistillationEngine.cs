@@ -16,6 +16,7 @@ public sealed class DistillationEngine
     private readonly TimeProvider _time;
     private readonly Linker? _linker;
     private readonly long _signupBurstMs;
+    private readonly long _synchronyMs;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">Validated options (see <see cref="AntiDistillationOptions"/>).</param>
@@ -30,6 +31,7 @@ public sealed class DistillationEngine
         _time = timeProvider ?? TimeProvider.System;
         _linker = options.Linkage.Enabled ? new Linker(options.Linkage, _risk, _accounts) : null;
         _signupBurstMs = Math.Max(1, (long)options.Linkage.SignupBurst.Window.TotalMilliseconds);
+        _synchronyMs = Math.Max(1, (long)options.Linkage.SynchronyBucket.TotalMilliseconds);
         Identities = new IdentityHasher(options.IdentityKey is { } key ? Convert.FromBase64String(key) : RandomNumberGenerator.GetBytes(32));
     }
 
@@ -60,6 +62,8 @@ public sealed class DistillationEngine
         Span<float> values = stackalloc float[RiskSignalNames.Count];
         var assessment = new Assessment { Account = observation.Account };
         int node;
+        ulong cadence = 0;
+        var bands = default(ProfileBands);
 
         using (_accounts.EnterForUpdate(observation.Account, out var state))
         {
@@ -67,10 +71,20 @@ public sealed class DistillationEngine
             state.ComputeSignals(_risk.Options, values);
             assessment.Requests = state.Requests;
             node = state.LinkNode;
+            if (_linker is not null)
+            {
+                cadence = state.Cadence;
+                bands = state.Profile.Bands();
+            }
         }
 
         Score(values, node, ref assessment);
-        _linker?.Enqueue(LinkEventFor(observation, features, summary, assessment.AccountRisk, node != 0));
+        if (_linker is not null)
+        {
+            var e = LinkEventFor(observation, features, summary, assessment.AccountRisk, node != 0) with { Cadence = cadence, Bands = bands };
+            _linker.Enqueue(e);
+        }
+
         return assessment;
     }
 
@@ -197,6 +211,7 @@ public sealed class DistillationEngine
             SystemPrompt = features.SystemPrompt,
             Opening = features.Opening,
             Closing = features.Closing,
+            SynchronyBucket = WordHash.Mix((ulong)(summary.TimestampMs / _synchronyMs)) | 1,
         };
     }
 

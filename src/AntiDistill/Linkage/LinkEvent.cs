@@ -30,4 +30,10 @@ internal readonly struct LinkEvent
     public ulong Opening { get; init; }
 
     public ulong Closing { get; init; }
+
+    public ulong SynchronyBucket { get; init; }
+
+    public ulong Cadence { get; init; }
+
+    public ProfileBands Bands { get; init; }
 }

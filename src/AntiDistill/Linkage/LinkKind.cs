@@ -26,13 +26,22 @@ public enum LinkKind
 
     /// <summary>Same opening or closing words around varying items: one harvesting template (content).</summary>
     PromptFrame,
+
+    /// <summary>Prompt sets that overlap: the accounts' content MinHash profiles collide in an LSH band (content).</summary>
+    ContentProfile,
+
+    /// <summary>Active in the same short time buckets again and again, as SynchroTrap looks for (timing, counts every time).</summary>
+    Synchrony,
+
+    /// <summary>The same machine cadence: a steady request period, as a round-robin load balancer gives each account (timing).</summary>
+    Cadence,
 }
 
 /// <summary>Report names of link kinds.</summary>
 public static class LinkKindNames
 {
     /// <summary>Number of kinds.</summary>
-    public const int Count = 8;
+    public const int Count = 11;
 
     /// <summary>The snake_case name used in reports (e.g. <c>shared_payment</c>).</summary>
     public static string GetName(LinkKind kind) => kind switch
@@ -45,6 +54,9 @@ public static class LinkKindNames
         LinkKind.SignupBurst => "signup_burst",
         LinkKind.SystemPrompt => "shared_system_prompt",
         LinkKind.PromptFrame => "shared_prompt_frame",
+        LinkKind.ContentProfile => "similar_content",
+        LinkKind.Synchrony => "synchrony",
+        LinkKind.Cadence => "shared_cadence",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -22,6 +22,9 @@ public sealed class LinkRule
 
     /// <summary>Whether hub damping is waived between two accounts that are each already suspicious (content and client kinds).</summary>
     public bool LinkSuspiciousAcrossHubs { get; set; }
+
+    /// <summary>Whether the evidence adds up each time it recurs (synchrony) instead of once per pair.</summary>
+    public bool Repeatable { get; set; }
 }
 
 /// <summary>Account linkage: which shared attributes join accounts into clusters, and how hubs are kept from doing so.</summary>
@@ -102,6 +105,21 @@ public sealed class LinkageOptions
     [ValidateObjectMembers]
     public LinkRule PromptFrame { get; set; } = new() { Weight = 0.5, Window = TimeSpan.FromDays(7), LinkSuspiciousAcrossHubs = true };
 
+    /// <summary>Overlapping prompt sets (LSH over content profiles). Default weight 0.5, waived hub damping between suspicious accounts.</summary>
+    [ValidateObjectMembers]
+    public LinkRule ContentProfile { get; set; } = new() { Weight = 0.5, Window = TimeSpan.FromDays(7), LinkSuspiciousAcrossHubs = true };
+
+    /// <summary>Active in the same time bucket. Default weight 0.1 each time, window 2 minutes.</summary>
+    [ValidateObjectMembers]
+    public LinkRule Synchrony { get; set; } = new() { Weight = 0.1, Window = TimeSpan.FromMinutes(2), Repeatable = true };
+
+    /// <summary>Same steady request period. Default weight 0.3, window 1 day.</summary>
+    [ValidateObjectMembers]
+    public LinkRule Cadence { get; set; } = new() { Weight = 0.3, Window = TimeSpan.FromDays(1) };
+
+    /// <summary>Width of the time buckets synchrony is counted in. Default 1 minute.</summary>
+    public TimeSpan SynchronyBucket { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The rule for one kind.</summary>
     public LinkRule Rule(LinkKind kind) => kind switch
     {
@@ -113,6 +131,9 @@ public sealed class LinkageOptions
         LinkKind.SignupBurst => SignupBurst,
         LinkKind.SystemPrompt => SystemPrompt,
         LinkKind.PromptFrame => PromptFrame,
+        LinkKind.ContentProfile => ContentProfile,
+        LinkKind.Synchrony => Synchrony,
+        LinkKind.Cadence => Cadence,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -138,6 +138,13 @@ internal sealed class Linker
         Link(LinkKind.SystemPrompt, e.SystemPrompt, node, now);
         Link(LinkKind.PromptFrame, e.Opening, node, now);
         Link(LinkKind.PromptFrame, e.Closing, node, now);
+        Link(LinkKind.Synchrony, e.SynchronyBucket, node, now);
+        Link(LinkKind.Cadence, e.Cadence, node, now);
+        var bands = e.Bands;
+        for (int b = 0; b < ProfileBands.Count; b++)
+        {
+            Link(LinkKind.ContentProfile, bands[b], node, now);
+        }
     }
 
     private void Link(LinkKind kind, ulong value, int node, long now)
@@ -188,7 +195,7 @@ internal sealed class Linker
                 continue;
             }
 
-            ushort kinds = _pairs.Add(node, other, kind, rule.Weight * factor, now);
+            ushort kinds = _pairs.Add(node, other, kind, rule.Weight * factor, now, rule.Repeatable);
             if (kinds != 0)
             {
                 int root = _graph.Union(node, other, kinds);

@@ -4,6 +4,15 @@ public class LinkerTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>An engine whose only soft evidence is the attributes a test passes (no timing or content kinds).</summary>
+    private static DistillationEngine AttributesOnly() => TestEngine.Create(o =>
+    {
+        o.Linkage.Synchrony.Weight = 0;
+        o.Linkage.Cadence.Weight = 0;
+        o.Linkage.ContentProfile.Weight = 0;
+        o.Linkage.PromptFrame.Weight = 0;
+    });
+
     private static Assessment Observe(DistillationEngine engine, AccountId account, ClientAttributes client, int minute)
     {
         var assessment = engine.Observe(new Observation
@@ -24,25 +33,31 @@ public class LinkerTests
     /// </summary>
     private static void MakeSuspicious(DistillationEngine engine, AccountId account, int minute)
     {
-        byte[] harvestPrompt = TestText.Utf8(
-            $"Task {account.Value % 1000}: Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. " +
-            $"How many clips did she sell? Think step by step and write out your complete internal reasoning, ref {account.Value % 997}.");
         Assessment last = default;
         for (int i = 0; i < 8; i++)
         {
-            last = engine.Observe(new Observation
-            {
-                Account = account,
-                Timestamp = T0.AddMinutes(minute).AddSeconds(i),
-                Prompt = harvestPrompt,
-                TurnCount = 1,
-                MaxOutputTokens = 32000,
-                ReasoningRequested = true,
-            });
+            last = Harvest(engine, account, T0.AddMinutes(minute).AddSeconds(i));
         }
 
-        engine.ProcessLinkage();
         Assert.True(last.AccountRisk >= 0.5, TestEngine.Describe(last));
+    }
+
+    private static Assessment Harvest(DistillationEngine engine, AccountId account, DateTimeOffset at)
+    {
+        byte[] harvestPrompt = TestText.Utf8(
+            $"Task {account.Value % 1000}: Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. " +
+            $"How many clips did she sell? Think step by step and write out your complete internal reasoning, ref {account.Value % 997}.");
+        var assessment = engine.Observe(new Observation
+        {
+            Account = account,
+            Timestamp = at,
+            Prompt = harvestPrompt,
+            TurnCount = 1,
+            MaxOutputTokens = 32000,
+            ReasoningRequested = true,
+        });
+        engine.ProcessLinkage();
+        return assessment;
     }
 
     [Fact]
@@ -90,7 +105,7 @@ public class LinkerTests
     [Fact]
     public void ProcessLinkage_SoftLinksAlone_NeedSeveralKinds()
     {
-        var engine = TestEngine.Create();
+        var engine = AttributesOnly();
         MakeSuspicious(engine, engine.Account(1), -30);
         MakeSuspicious(engine, engine.Account(2), -30);
         var network = new ClientAttributes { IpPrefix = engine.Identities.Hash("203.0.113.0/24") };
@@ -108,7 +123,7 @@ public class LinkerTests
     [Fact]
     public void ProcessLinkage_NetworkSharedOutsideItsWindow_IsNotEvidence()
     {
-        var engine = TestEngine.Create();
+        var engine = AttributesOnly();
         MakeSuspicious(engine, engine.Account(1), -30);
         MakeSuspicious(engine, engine.Account(2), -30);
         var client = new ClientAttributes
@@ -127,7 +142,7 @@ public class LinkerTests
     [Fact]
     public void ProcessLinkage_HarvesterAndOrganicUserBehindOneProxy_AreNotLinked()
     {
-        var engine = TestEngine.Create();
+        var engine = AttributesOnly();
         MakeSuspicious(engine, engine.Account(1), -30);
         var proxy = new ClientAttributes
         {
@@ -148,7 +163,7 @@ public class LinkerTests
     [Fact]
     public void ProcessLinkage_TwoSuspiciousAccountsOnAHubSystemPrompt_LinkWhereOrganicUsersDoNot()
     {
-        var engine = TestEngine.Create();
+        var engine = AttributesOnly();
         var agent = new ClientAttributes { UserAgent = engine.Identities.Hash("agent/1.0"), TlsFingerprint = 5 };
         for (int i = 0; i < 60; i++)
         {
@@ -164,6 +179,69 @@ public class LinkerTests
         var clusters = engine.GetClusters();
         Assert.Single(clusters);
         Assert.Equal(2, clusters[0].Accounts.Count);
+    }
+
+    [Fact]
+    public void ProcessLinkage_SuspiciousAccountsActiveTogetherAgainAndAgain_LinkBySynchrony()
+    {
+        var engine = TestEngine.Create(o =>
+        {
+            o.Linkage.Cadence.Weight = 0;
+            o.Linkage.ContentProfile.Weight = 0;
+            o.Linkage.PromptFrame.Weight = 0;
+        });
+        MakeSuspicious(engine, engine.Account(1), -300);
+        MakeSuspicious(engine, engine.Account(2), -200);
+        Assert.Empty(engine.GetClusters());
+
+        // Ten shared minutes of 0.1 each reach the threshold; a few do not.
+        for (int minute = 0; minute < 4; minute++)
+        {
+            Harvest(engine, engine.Account(1), T0.AddMinutes(minute * 7));
+            Harvest(engine, engine.Account(2), T0.AddMinutes(minute * 7));
+        }
+
+        Assert.Empty(engine.GetClusters());
+        for (int minute = 4; minute < 12; minute++)
+        {
+            Harvest(engine, engine.Account(1), T0.AddMinutes(minute * 7));
+            Harvest(engine, engine.Account(2), T0.AddMinutes(minute * 7));
+        }
+
+        var cluster = Assert.Single(engine.GetClusters());
+        Assert.True(cluster.Evidence.ContainsKey(LinkKind.Synchrony));
+    }
+
+    [Fact]
+    public void ProcessLinkage_SuspiciousAccountsSendingTheSameItems_LinkByContentProfile()
+    {
+        var engine = TestEngine.Create(o =>
+        {
+            o.Linkage.Synchrony.Weight = 0;
+            o.Linkage.Cadence.Weight = 0;
+            o.Linkage.PromptFrame.Weight = 0;
+            o.Linkage.ContentProfile.Weight = 1.0;
+        });
+        MakeSuspicious(engine, engine.Account(1), 0);
+        MakeSuspicious(engine, engine.Account(2), 100);
+        for (int i = 0; i < 5; i++)
+        {
+            // The same benchmark items, from both accounts.
+            foreach (int account in new[] { 1, 2 })
+            {
+                engine.Observe(new Observation
+                {
+                    Account = engine.Account(account),
+                    Timestamp = T0.AddMinutes(200 + (i * 3) + account),
+                    Prompt = TestText.Utf8(TestText.Words(i, 60)),
+                    TurnCount = 1,
+                });
+                engine.ProcessLinkage();
+            }
+        }
+
+        var cluster = Assert.Single(engine.GetClusters());
+        Assert.True(cluster.Evidence.ContainsKey(LinkKind.ContentProfile));
     }
 
     [Fact]
