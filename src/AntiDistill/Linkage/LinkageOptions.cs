@@ -23,7 +23,7 @@ public sealed class LinkRule
     /// <summary>Whether hub damping is waived between two accounts that are each already suspicious (content and client kinds).</summary>
     public bool LinkSuspiciousAcrossHubs { get; set; }
 
-    /// <summary>Whether the evidence adds up each time it recurs (synchrony) instead of once per pair.</summary>
+    /// <summary>Whether the evidence adds up each time it recurs instead of once per pair.</summary>
     public bool Repeatable { get; set; }
 }
 
@@ -109,9 +109,12 @@ public sealed class LinkageOptions
     [ValidateObjectMembers]
     public LinkRule ContentProfile { get; set; } = new() { Weight = 0.5, Window = TimeSpan.FromDays(7), LinkSuspiciousAcrossHubs = true };
 
-    /// <summary>Active in the same time bucket. Default weight 0.1 each time, window 2 minutes.</summary>
+    /// <summary>
+    /// Active in the same time buckets: counts once a pair shared at least five buckets and the Jaccard similarity
+    /// of their active buckets reaches one half (SynchroTrap). Default weight 0.5, window 2 minutes.
+    /// </summary>
     [ValidateObjectMembers]
-    public LinkRule Synchrony { get; set; } = new() { Weight = 0.1, Window = TimeSpan.FromMinutes(2), Repeatable = true };
+    public LinkRule Synchrony { get; set; } = new() { Weight = 0.5, Window = TimeSpan.FromMinutes(2) };
 
     /// <summary>Same steady request period. Default weight 0.3, window 1 day.</summary>
     [ValidateObjectMembers]

@@ -23,7 +23,10 @@ internal sealed class Linker
     private readonly HashSet<int> _dirty = [];
     private readonly long[] _windowMs = new long[LinkKindNames.Count];
     private readonly Lock _gate = new();
+    private readonly Dictionary<long, int> _coActive = [];
     private float[] _ownRisk = new float[1024];
+    private int[] _activeBuckets = new int[1024];
+    private ulong[] _lastBucket = new ulong[1024];
     private long _dropped;
 
     public Linker(LinkageOptions options, RiskModel risk, AccountStore accounts)
@@ -138,7 +141,13 @@ internal sealed class Linker
         Link(LinkKind.SystemPrompt, e.SystemPrompt, node, now);
         Link(LinkKind.PromptFrame, e.Opening, node, now);
         Link(LinkKind.PromptFrame, e.Closing, node, now);
-        Link(LinkKind.Synchrony, e.SynchronyBucket, node, now);
+        if (e.SynchronyBucket != _lastBucket[node])
+        {
+            _lastBucket[node] = e.SynchronyBucket;
+            _activeBuckets[node]++;
+            Link(LinkKind.Synchrony, e.SynchronyBucket, node, now);
+        }
+
         Link(LinkKind.Cadence, e.Cadence, node, now);
         var bands = e.Bands;
         for (int b = 0; b < ProfileBands.Count; b++)
@@ -184,6 +193,16 @@ internal sealed class Linker
                 continue;
             }
 
+            if (kind == LinkKind.Synchrony)
+            {
+                if (!Synchronized(node, other))
+                {
+                    continue;
+                }
+
+                hub = 1; // normalized by activity below, so a busy minute is no hub
+            }
+
             double factor = hub;
             if (factor < 1 && rule.LinkSuspiciousAcrossHubs && bothSuspicious)
             {
@@ -207,6 +226,26 @@ internal sealed class Linker
         }
     }
 
+    /// <summary>
+    /// SynchroTrap's test, per pair: counts the time buckets both were active in, and calls them synchronized
+    /// once they shared at least <see cref="MinSharedBuckets"/> and the Jaccard similarity of their active
+    /// buckets (shared over either) reaches one half. An always-on account shares minutes with everyone by
+    /// chance, but its Jaccard with anyone stays low; accounts fired in the same waves score near one.
+    /// </summary>
+    private bool Synchronized(int a, int b)
+    {
+        long key = a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
+        if (_coActive.Count >= _options.MaxAccounts * 4)
+        {
+            _coActive.Clear(); // bounded: losing counts delays a link, it never makes a false one
+        }
+
+        int shared = _coActive[key] = _coActive.GetValueOrDefault(key) + 1;
+        return shared >= MinSharedBuckets && shared * 3 >= _activeBuckets[a] + _activeBuckets[b]; // shared / (a + b - shared) >= 1/2
+    }
+
+    private const int MinSharedBuckets = 5;
+
     /// <summary>1 up to the hub threshold, then threshold / distinct, and 0 past the cap.</summary>
     private double HubFactor(int distinct) =>
         distinct <= _options.HubThreshold ? 1 : distinct > _options.HubCap ? 0 : _options.HubThreshold / (double)distinct;
@@ -228,6 +267,8 @@ internal sealed class Linker
         if (node >= _ownRisk.Length)
         {
             Array.Resize(ref _ownRisk, _ownRisk.Length * 2);
+            Array.Resize(ref _activeBuckets, _ownRisk.Length);
+            Array.Resize(ref _lastBucket, _ownRisk.Length);
         }
 
         return node;

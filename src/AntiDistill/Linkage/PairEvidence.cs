@@ -3,8 +3,7 @@ namespace AntiDistill;
 /// <summary>
 /// Evidence accumulated between pairs of accounts not yet in one cluster: a score that decays with
 /// <see cref="LinkageOptions.EvidenceHalfLife"/>, and which kinds already contributed (each kind counts
-/// once per pair, so two users behind one NAT do not link by sheer repetition; only synchrony, which is
-/// about repetition, adds up).
+/// once per pair unless its rule is repeatable, so two users behind one NAT do not link by sheer repetition).
 /// </summary>
 internal sealed class PairEvidence(LinkageOptions options)
 {

@@ -13,27 +13,27 @@ public sealed class RiskWeights
 {
     /// <summary>Weight of <see cref="RiskSignal.CotElicitation"/>. </summary>
     [Range(-50, 50)]
-    public double CotElicitation { get; set; } = 1.32;
+    public double CotElicitation { get; set; } = 1.04;
 
     /// <summary>Weight of <see cref="RiskSignal.GradingElicitation"/>.</summary>
     [Range(-50, 50)]
-    public double GradingElicitation { get; set; } = 1.38;
+    public double GradingElicitation { get; set; } = 0.88;
 
     /// <summary>Weight of <see cref="RiskSignal.CapabilityFocus"/>.</summary>
     [Range(-50, 50)]
-    public double CapabilityFocus { get; set; } = 0.20;
+    public double CapabilityFocus { get; set; } = 0.22;
 
     /// <summary>Weight of <see cref="RiskSignal.ReasoningHunger"/>.</summary>
     [Range(-50, 50)]
-    public double ReasoningHunger { get; set; } = 1.64;
+    public double ReasoningHunger { get; set; } = 1.94;
 
     /// <summary>Weight of <see cref="RiskSignal.SingleTurn"/>.</summary>
     [Range(-50, 50)]
-    public double SingleTurn { get; set; } = 1.21;
+    public double SingleTurn { get; set; } = 1.45;
 
     /// <summary>Weight of <see cref="RiskSignal.TraceHarvest"/>.</summary>
     [Range(-50, 50)]
-    public double TraceHarvest { get; set; } = 3.48;
+    public double TraceHarvest { get; set; } = 4.75;
 
     /// <summary>Weight of <see cref="RiskSignal.TemplateRepetition"/>.</summary>
     [Range(-50, 50)]
@@ -45,7 +45,7 @@ public sealed class RiskWeights
 
     /// <summary>Weight of <see cref="RiskSignal.MachineTiming"/>.</summary>
     [Range(-50, 50)]
-    public double MachineTiming { get; set; } = 0.00;
+    public double MachineTiming { get; set; } = 0.16;
 
     /// <summary>Weight of <see cref="RiskSignal.AroundTheClock"/>.</summary>
     [Range(-50, 50)]

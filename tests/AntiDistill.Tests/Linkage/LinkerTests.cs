@@ -189,12 +189,12 @@ public class LinkerTests
             o.Linkage.Cadence.Weight = 0;
             o.Linkage.ContentProfile.Weight = 0;
             o.Linkage.PromptFrame.Weight = 0;
+            o.Linkage.Synchrony.Weight = 1.0;
         });
         MakeSuspicious(engine, engine.Account(1), -300);
         MakeSuspicious(engine, engine.Account(2), -200);
-        Assert.Empty(engine.GetClusters());
 
-        // Ten shared minutes of 0.1 each reach the threshold; a few do not.
+        // Four shared minutes are not yet synchrony; the fifth is (five shared, Jaccard 5/7 of their active minutes).
         for (int minute = 0; minute < 4; minute++)
         {
             Harvest(engine, engine.Account(1), T0.AddMinutes(minute * 7));
@@ -202,14 +202,52 @@ public class LinkerTests
         }
 
         Assert.Empty(engine.GetClusters());
-        for (int minute = 4; minute < 12; minute++)
-        {
-            Harvest(engine, engine.Account(1), T0.AddMinutes(minute * 7));
-            Harvest(engine, engine.Account(2), T0.AddMinutes(minute * 7));
-        }
+        Harvest(engine, engine.Account(1), T0.AddMinutes(100));
+        Harvest(engine, engine.Account(2), T0.AddMinutes(100));
 
         var cluster = Assert.Single(engine.GetClusters());
         Assert.True(cluster.Evidence.ContainsKey(LinkKind.Synchrony));
+    }
+
+    [Fact]
+    public void ProcessLinkage_AlwaysOnAccountAndOccasionalOne_AreNotSynchronized()
+    {
+        var engine = TestEngine.Create(o =>
+        {
+            o.Linkage.Cadence.Weight = 0;
+            o.Linkage.ContentProfile.Weight = 0;
+            o.Linkage.PromptFrame.Weight = 0;
+            o.Linkage.Synchrony.Weight = 1.0;
+        });
+        MakeSuspicious(engine, engine.Account(1), -300);
+        MakeSuspicious(engine, engine.Account(2), -200);
+        for (int minute = 0; minute < 60; minute++)
+        {
+            Harvest(engine, engine.Account(1), T0.AddMinutes(minute)); // busy every minute
+            if (minute % 3 == 0)
+            {
+                Harvest(engine, engine.Account(2), T0.AddMinutes(minute).AddSeconds(30)); // a third of the minutes, all shared
+            }
+        }
+
+        // Account 2 shares every one of its minutes with account 1, but account 1 is active in three times as many:
+        // a Jaccard of one third is chance overlap with an always-on account, not moving together.
+        Assert.Empty(engine.GetClusters());
+
+        var other = engine.Account(3);
+        MakeSuspicious(engine, other, 10_000);
+        for (int minute = 0; minute < 40; minute++)
+        {
+            Harvest(engine, other, T0.AddMinutes(-3000 + minute)); // forty minutes of its own...
+        }
+
+        for (int minute = 0; minute < 20; minute++)
+        {
+            Harvest(engine, other, T0.AddMinutes(minute * 3).AddSeconds(45)); // ...then twenty shared with account 1: a third
+        }
+
+        var joined = engine.GetClusters().Where(c => c.Accounts.Contains(other)).ToList();
+        Assert.True(joined.Count == 0, string.Join("; ", joined.Select(c => string.Join(",", c.Evidence.Select(kv => $"{kv.Key}={kv.Value}")))));
     }
 
     [Fact]
