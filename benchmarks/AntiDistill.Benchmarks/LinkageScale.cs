@@ -12,10 +12,8 @@ namespace AntiDistill.Benchmarks;
 /// </summary>
 internal static class LinkageScale
 {
-    public static string Run(string? corpora)
+    public static string Run(string? corpora, int Accounts = 25_000, int Requests = 1_000_000)
     {
-        const int Accounts = 25_000;
-        const int Requests = 1_000_000;
         var prompts = corpora is not null && Directory.Exists(corpora) ? PromptLibrary.Load(corpora) : PromptLibrary.BuiltIn();
         var start = new DateTimeOffset(2026, 4, 6, 0, 0, 0, TimeSpan.Zero);
         var names = Enumerable.Range(0, Accounts).Select(i => $"hydra_{i:D5}").ToArray();

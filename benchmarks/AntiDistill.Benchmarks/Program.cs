@@ -1,3 +1,4 @@
+using System.Globalization;
 using AntiDistill.Benchmarks;
 using BenchmarkDotNet.Running;
 
@@ -19,7 +20,11 @@ if (args.Length > 0 && args[0] == "memory")
 if (args.Length > 0 && args[0] == "linkage")
 {
     int corporaArg = Array.IndexOf(args, "--corpora");
-    string table = LinkageScale.Run(corporaArg >= 0 && corporaArg + 1 < args.Length ? args[corporaArg + 1] : null);
+    int accountsArg = Array.IndexOf(args, "--accounts"), requestsArg = Array.IndexOf(args, "--requests");
+    string table = LinkageScale.Run(
+        corporaArg >= 0 && corporaArg + 1 < args.Length ? args[corporaArg + 1] : null,
+        accountsArg >= 0 ? int.Parse(args[accountsArg + 1], CultureInfo.InvariantCulture) : 25_000,
+        requestsArg >= 0 ? int.Parse(args[requestsArg + 1], CultureInfo.InvariantCulture) : 1_000_000);
     Console.WriteLine(table);
     if (args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal))
     {

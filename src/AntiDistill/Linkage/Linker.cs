@@ -23,7 +23,7 @@ internal sealed class Linker
     private readonly HashSet<int> _dirty = [];
     private readonly long[] _windowMs = new long[LinkKindNames.Count];
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, int> _coActive = [];
+    private readonly Dictionary<long, int> _coActive = new(PairKeyComparer.Instance);
     private float[] _ownRisk = new float[1024];
     private int[] _activeBuckets = new int[1024];
     private ulong[] _lastBucket = new ulong[1024];

@@ -7,7 +7,7 @@ namespace AntiDistill;
 /// </summary>
 internal sealed class PairEvidence(LinkageOptions options)
 {
-    private readonly Dictionary<long, Entry> _pairs = [];
+    private readonly Dictionary<long, Entry> _pairs = new(PairKeyComparer.Instance);
     private readonly double _halfLifeMs = Math.Max(1, options.EvidenceHalfLife.TotalMilliseconds);
     private readonly int _maxPairs = Math.Max(1024, options.MaxAccounts * 4);
 
