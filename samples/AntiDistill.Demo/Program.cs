@@ -58,6 +58,7 @@ foreach (var cluster in clusters.OrderByDescending(c => c.Accounts.Count).Take(5
 {
     string evidence = string.Join(", ", cluster.Evidence.Select(kv => $"{LinkKindNames.GetName(kv.Key)} {kv.Value}"));
     Console.WriteLine($"  {cluster.Id}  {cluster.Accounts.Count,4} accounts  risk {cluster.Risk:0.00}  {cluster.Verdict.ToString().ToLowerInvariant(),-10}  {evidence}");
+    Console.WriteLine($"           distinct content {cluster.DistinctContent.Cluster:N0} together, at most {cluster.DistinctContent.LargestMember:N0} for one account");
 }
 
 var example = accounts.Where(kv => kv.Value.Campaign).OrderByDescending(kv => kv.Value.Last.Risk).First();

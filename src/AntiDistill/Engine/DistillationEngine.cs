@@ -156,10 +156,12 @@ public sealed class DistillationEngine
                     }
                 }
 
+                var accounts = graph.Members(root).Select(graph.AccountOf).ToList();
                 result.Add(new ClusterSummary
                 {
                     Id = new ClusterId(id),
-                    Accounts = [.. graph.Members(root).Select(graph.AccountOf)],
+                    Accounts = accounts,
+                    DistinctContent = DistinctContentOf(accounts),
                     Risk = assessment.Risk,
                     Verdict = assessment.Verdict,
                     Evidence = evidence,
@@ -171,6 +173,26 @@ public sealed class DistillationEngine
         });
     }
 
+    /// <summary>Merges the members' distinct-content sketches (off the request path, one shard lock at a time).</summary>
+    private (double Cluster, double LargestMember) DistinctContentOf(List<AccountId> accounts)
+    {
+        var union = default(HyperLogLog);
+        double largest = 0;
+        foreach (var account in accounts)
+        {
+            using (_accounts.EnterForRead(account, out var state))
+            {
+                if (state is not null)
+                {
+                    union.MergeFrom(state.Content);
+                    largest = Math.Max(largest, state.Content.Estimate());
+                }
+            }
+        }
+
+        return (union.Estimate(), largest);
+    }
+
     /// <summary>Own risk from the signals, then the cluster's: a member's verdict is the worse of the two.</summary>
     private void Score(ReadOnlySpan<float> values, int node, ref Assessment assessment)
     {
@@ -178,7 +200,7 @@ public sealed class DistillationEngine
         assessment.AccountRisk = assessment.Risk;
         if (_linker is not null && node != 0)
         {
-            var (cluster, risk) = _linker.ClusterOf(node);
+            var (cluster, risk) = _linker.ClusterOf(node, assessment.WritableEvidence);
             if (cluster != 0)
             {
                 assessment.Cluster = new ClusterId(cluster);

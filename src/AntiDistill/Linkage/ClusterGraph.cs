@@ -17,6 +17,7 @@ internal sealed class ClusterGraph
     private int[] _evidence = new int[1024 * LinkKindNames.Count];
     private AccountId[] _accounts = new AccountId[1024];
     private float[] _clusterRisk = new float[64];
+    private int[] _clusterEvidence = new int[64 * LinkKindNames.Count];
     private int[] _clusterRoot = new int[64];
     private int _nodes = 1; // node 0 means "none"
 
@@ -81,7 +82,23 @@ internal sealed class ClusterGraph
         return (uint)cluster < (uint)risks.Length ? risks[cluster] : 0;
     }
 
-    public void SetRisk(int cluster, float risk) => _clusterRisk[cluster] = risk;
+    /// <summary>Publishes a cluster's risk and evidence counts for the request path.</summary>
+    public void Publish(int cluster, int root, float risk)
+    {
+        EvidenceOf(root).CopyTo(_clusterEvidence.AsSpan(cluster * LinkKindNames.Count, LinkKindNames.Count));
+        _clusterRisk[cluster] = risk;
+    }
+
+    /// <summary>The last published evidence counts of a cluster, by <see cref="LinkKind"/>. Safe to call from any thread.</summary>
+    public void CopyEvidence(int cluster, Span<int> destination)
+    {
+        var evidence = Volatile.Read(ref _clusterEvidence);
+        int start = cluster * LinkKindNames.Count;
+        if (start + LinkKindNames.Count <= evidence.Length)
+        {
+            evidence.AsSpan(start, LinkKindNames.Count).CopyTo(destination);
+        }
+    }
 
     public int RootOfCluster(int cluster) => Find(_clusterRoot[cluster]);
 
@@ -163,6 +180,9 @@ internal sealed class ClusterGraph
             var risks = _clusterRisk;
             Array.Resize(ref risks, risks.Length * 2);
             Array.Resize(ref _clusterRoot, risks.Length);
+            var evidence = _clusterEvidence;
+            Array.Resize(ref evidence, risks.Length * LinkKindNames.Count);
+            Volatile.Write(ref _clusterEvidence, evidence);
             Volatile.Write(ref _clusterRisk, risks);
         }
 

@@ -18,6 +18,12 @@ public sealed record ClusterSummary
     /// <summary>How many links of each kind joined the cluster (by <see cref="LinkKind"/>).</summary>
     public required IReadOnlyDictionary<LinkKind, int> Evidence { get; init; }
 
+    /// <summary>
+    /// Distinct content the whole cluster sent (HyperLogLog union of the members' sketches, in MinHash-sample
+    /// units), against the largest any single member sent: a hydra's union covers a space no single account does.
+    /// </summary>
+    public required (double Cluster, double LargestMember) DistinctContent { get; init; }
+
     /// <summary>The cluster's signals, computed on the members' summed activity.</summary>
     public required IReadOnlyList<SignalScore> Signals { get; init; }
 }

@@ -60,11 +60,17 @@ internal sealed class Linker
         }
     }
 
-    /// <summary>Cluster id and risk for an account's node, from any thread.</summary>
-    public (int Cluster, float Risk) ClusterOf(int node)
+    /// <summary>Cluster id, risk and evidence for an account's node, from any thread.</summary>
+    public (int Cluster, float Risk) ClusterOf(int node, Span<int> evidence)
     {
         int cluster = node == 0 ? 0 : _graph.ClusterOf(node);
-        return cluster == 0 ? (0, 0) : (cluster, _graph.RiskOf(cluster));
+        if (cluster == 0)
+        {
+            return (0, 0);
+        }
+
+        _graph.CopyEvidence(cluster, evidence);
+        return (cluster, _graph.RiskOf(cluster));
     }
 
     /// <summary>Runs <paramref name="read"/> on the graph with no processing going on (for summaries).</summary>
@@ -102,7 +108,7 @@ internal sealed class Linker
                 _graph.ActivityOf(root).ComputeSignals(_risk.Options, values);
                 var assessment = default(Assessment);
                 _risk.Evaluate(values, ref assessment);
-                _graph.SetRisk(cluster, assessment.Risk);
+                _graph.Publish(cluster, root, assessment.Risk);
             }
 
             _dirty.Clear();

@@ -7,6 +7,7 @@ namespace AntiDistill;
 public struct Assessment
 {
     private Scores _signals;
+    private Evidence _evidence;
 
     /// <summary>The account judged.</summary>
     public AccountId Account { get; internal set; }
@@ -36,8 +37,21 @@ public struct Assessment
     /// <summary>The score of one signal.</summary>
     public readonly SignalScore this[RiskSignal signal] => _signals[(int)signal];
 
+    /// <summary>How many links of each kind (indexed by <see cref="LinkKind"/>) joined the account's cluster; all 0 outside a cluster.</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<int> ClusterEvidence => _evidence;
+
     [UnscopedRef]
     internal Span<SignalScore> WritableSignals => _signals;
+
+    [UnscopedRef]
+    internal Span<int> WritableEvidence => _evidence;
+
+    [InlineArray(LinkKindNames.Count)]
+    private struct Evidence
+    {
+        private int _element0;
+    }
 
     [InlineArray(RiskSignalNames.Count)]
     private struct Scores

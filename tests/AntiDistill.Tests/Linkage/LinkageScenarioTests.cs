@@ -9,10 +9,11 @@ public class LinkageScenarioTests
 
     private sealed record Outcome(string Population, int Requests, int? FirstCampaign, ClusterId Cluster, Verdict Last, float MaxRisk);
 
-    private static Dictionary<string, Outcome> Replay(Scenario scenario, TimeSpan duration, int seed = 7)
+    private static Dictionary<string, Outcome> Replay(Scenario scenario, TimeSpan duration, int seed = 7) => Replay(scenario, duration, TestEngine.Create(), seed);
+
+    private static Dictionary<string, Outcome> Replay(Scenario scenario, TimeSpan duration, DistillationEngine engine, int seed = 7)
     {
         var traffic = scenario.Generate(seed, PromptLibrary.BuiltIn(seed), Start, duration);
-        var engine = TestEngine.Create();
         var replay = new EngineReplay(engine);
         var outcomes = new Dictionary<string, Outcome>();
         foreach (var request in traffic)
@@ -40,6 +41,17 @@ public class LinkageScenarioTests
         int early = hydra.Count(o => o.FirstCampaign is < 20 && o.Cluster.IsValid);
         Assert.True(hydra.Count >= 495, $"only {hydra.Count} hydra accounts sent traffic");
         Assert.True(early >= hydra.Count * 0.99, $"{early} of {hydra.Count} hydra accounts clustered and campaign before request 20");
+    }
+
+    [Fact]
+    public void GetClusters_Hydra_CoversMoreContentTogetherThanAnyMember()
+    {
+        var engine = TestEngine.Create();
+        Replay(new Scenario().Add(new CampaignHydra(), 100), TimeSpan.FromDays(1), engine);
+        var hydra = engine.GetClusters().MaxBy(c => c.Accounts.Count)!;
+        Assert.True(hydra.Accounts.Count >= 95, $"{hydra.Accounts.Count} accounts in the largest cluster");
+        Assert.True(hydra.DistinctContent.Cluster > 10 * hydra.DistinctContent.LargestMember, hydra.DistinctContent.ToString());
+        Assert.Equal(Verdict.Campaign, hydra.Verdict);
     }
 
     [Fact]

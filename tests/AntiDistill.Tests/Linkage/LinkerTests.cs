@@ -77,6 +77,8 @@ public class LinkerTests
         Assert.Equal(clusters[0].Id, again.Cluster);
         Assert.True(clusters[0].Evidence[LinkKind.Payment] >= 7);
         Assert.Equal(Verdict.Organic, clusters[0].Verdict);
+        Assert.Equal(clusters[0].Evidence[LinkKind.Payment], again.ClusterEvidence[(int)LinkKind.Payment]);
+        Assert.Equal(0, again.ClusterEvidence[(int)LinkKind.Network]);
     }
 
     [Fact]
