@@ -38,6 +38,7 @@ internal static class PromptScanner
         int count = 0;
         int wordStart = 0;
         bool wordOpen = false, openHasNonDigit = false;
+        bool masked = false; // state.Masked, refreshed only when the state changes
         ulong carryWord = 0, carryDigit = 0;
 
         for (int o = 0; o < n; o += BlockBytes)
@@ -88,11 +89,13 @@ internal static class PromptScanner
                 {
                     state.OnStructure(lower, o + BitOperations.TrailingZeroCount(special), n, ref analysis);
                     special &= special - 1;
+                    masked = state.Masked;
                 }
 
                 if (!state.MidLine)
                 {
                     state.OnLineStartsWithWord(lower[o + p]);
+                    masked = state.Masked;
                 }
 
                 if (ends != 0)
@@ -115,6 +118,7 @@ internal static class PromptScanner
             {
                 state.OnStructure(lower, o + BitOperations.TrailingZeroCount(special), n, ref analysis);
                 special &= special - 1;
+                masked = state.Masked;
             }
 
             if (wordOpen && word == ulong.MaxValue)
