@@ -13,6 +13,24 @@ public class LinkerTests
         o.Linkage.PromptFrame.Weight = 0;
     });
 
+    /// <summary>
+    /// Accounts 1 and 2, each made suspicious on its own, in an engine where the timing and content kinds are
+    /// off except <paramref name="kind"/>, which links alone (weight 1).
+    /// </summary>
+    private static DistillationEngine TwoSuspiciousAccounts(LinkKind kind)
+    {
+        var engine = TestEngine.Create(o =>
+        {
+            foreach (var k in new[] { LinkKind.Synchrony, LinkKind.Cadence, LinkKind.ContentProfile, LinkKind.PromptFrame })
+            {
+                o.Linkage.Rule(k).Weight = k == kind ? 1.0 : 0;
+            }
+        });
+        MakeSuspicious(engine, engine.Account(1), -300);
+        MakeSuspicious(engine, engine.Account(2), -200);
+        return engine;
+    }
+
     private static Assessment Observe(DistillationEngine engine, AccountId account, ClientAttributes client, int minute)
     {
         var assessment = engine.Observe(new Observation
@@ -186,15 +204,7 @@ public class LinkerTests
     [Fact]
     public void ProcessLinkage_SuspiciousAccountsActiveTogetherAgainAndAgain_LinkBySynchrony()
     {
-        var engine = TestEngine.Create(o =>
-        {
-            o.Linkage.Cadence.Weight = 0;
-            o.Linkage.ContentProfile.Weight = 0;
-            o.Linkage.PromptFrame.Weight = 0;
-            o.Linkage.Synchrony.Weight = 1.0;
-        });
-        MakeSuspicious(engine, engine.Account(1), -300);
-        MakeSuspicious(engine, engine.Account(2), -200);
+        var engine = TwoSuspiciousAccounts(LinkKind.Synchrony);
 
         // Four shared minutes are not yet synchrony; the fifth is (five shared, Jaccard 5/7 of their active minutes).
         for (int minute = 0; minute < 4; minute++)
@@ -214,15 +224,7 @@ public class LinkerTests
     [Fact]
     public void ProcessLinkage_AlwaysOnAccountAndOccasionalOne_AreNotSynchronized()
     {
-        var engine = TestEngine.Create(o =>
-        {
-            o.Linkage.Cadence.Weight = 0;
-            o.Linkage.ContentProfile.Weight = 0;
-            o.Linkage.PromptFrame.Weight = 0;
-            o.Linkage.Synchrony.Weight = 1.0;
-        });
-        MakeSuspicious(engine, engine.Account(1), -300);
-        MakeSuspicious(engine, engine.Account(2), -200);
+        var engine = TwoSuspiciousAccounts(LinkKind.Synchrony);
         for (int minute = 0; minute < 60; minute++)
         {
             Harvest(engine, engine.Account(1), T0.AddMinutes(minute)); // busy every minute
@@ -255,15 +257,7 @@ public class LinkerTests
     [Fact]
     public void ProcessLinkage_SuspiciousAccountsSendingTheSameItems_LinkByContentProfile()
     {
-        var engine = TestEngine.Create(o =>
-        {
-            o.Linkage.Synchrony.Weight = 0;
-            o.Linkage.Cadence.Weight = 0;
-            o.Linkage.PromptFrame.Weight = 0;
-            o.Linkage.ContentProfile.Weight = 1.0;
-        });
-        MakeSuspicious(engine, engine.Account(1), 0);
-        MakeSuspicious(engine, engine.Account(2), 100);
+        var engine = TwoSuspiciousAccounts(LinkKind.ContentProfile);
         for (int i = 0; i < 5; i++)
         {
             // The same benchmark items, from both accounts.
