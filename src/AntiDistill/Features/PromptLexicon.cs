@@ -50,10 +50,10 @@ public sealed partial class PromptLexicon
     /// <summary>Number of phrases known, over all languages.</summary>
     public int PhraseCount => _phrases.Length;
 
-    /// <summary>False when the word is certainly not in the lexicon; true when it may be.</summary>
-    internal bool MayContain(ulong wordHash) => (_filter[(int)(wordHash >> 56)] & (1UL << (int)(wordHash >> 50))) != 0;
-
-    /// <summary>The filter behind <see cref="MayContain"/>, for loops that test it inline: bit <c>h &gt;&gt; 50</c> (mod 64) of word <c>h &gt;&gt; 56</c>.</summary>
+    /// <summary>
+    /// Membership filter for loops that test it inline: a word hash h may be in the lexicon only if bit
+    /// <c>h &gt;&gt; 50</c> (mod 64) of element <c>h &gt;&gt; 56</c> is set; otherwise it certainly is not.
+    /// </summary>
     internal ReadOnlySpan<ulong> Filter => _filter;
 
     /// <summary>Looks a word up. The value packs a capability keyword (bits 0-3: capability + 1, bits 4-7: weight)

@@ -13,8 +13,9 @@ namespace AntiDistill;
 /// the 64 counters are bytes in two 256-bit registers: one shuffle spreads each bit of the hash to its
 /// byte, a compare turns it into -1, a subtract counts it (about nine instructions per shingle).
 /// Without AVX2 the counters are bit-sliced (plane k holds bit k of all 64), so adding a hash is a
-/// ripple-carry add of one 64-bit word. Either way the 8-bit counters fold into 16-bit ones every 255
-/// shingles, which keeps the cost per shingle flat however long the prompt (see ExtractionBenchmarks).
+/// ripple-carry add of one 64-bit word. The extractor feeds it the 64 MinHash bins, under 255, so the
+/// majority is read straight from the 8-bit counters; larger inputs fold them into 16-bit counters every
+/// 255 hashes, keeping the cost per hash flat.
 /// </remarks>
 internal struct SimHashBuilder
 {

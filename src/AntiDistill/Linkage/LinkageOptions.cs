@@ -22,9 +22,6 @@ public sealed class LinkRule
 
     /// <summary>Whether hub damping is waived between two accounts that are each already suspicious (content and client kinds).</summary>
     public bool LinkSuspiciousAcrossHubs { get; set; }
-
-    /// <summary>Whether the evidence adds up each time it recurs instead of once per pair.</summary>
-    public bool Repeatable { get; set; }
 }
 
 /// <summary>Account linkage: which shared attributes join accounts into clusters, and how hubs are kept from doing so.</summary>

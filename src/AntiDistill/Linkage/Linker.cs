@@ -220,7 +220,7 @@ internal sealed class Linker
                 continue;
             }
 
-            ushort kinds = _pairs.Add(node, other, kind, rule.Weight * factor, now, rule.Repeatable);
+            ushort kinds = _pairs.Add(node, other, kind, rule.Weight * factor, now);
             if (kinds != 0)
             {
                 int root = _graph.Union(node, other, kinds);

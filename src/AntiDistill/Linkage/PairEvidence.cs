@@ -3,7 +3,8 @@ namespace AntiDistill;
 /// <summary>
 /// Evidence accumulated between pairs of accounts not yet in one cluster: a score that decays with
 /// <see cref="LinkageOptions.EvidenceHalfLife"/>, and which kinds already contributed (each kind counts
-/// once per pair unless its rule is repeatable, so two users behind one NAT do not link by sheer repetition).
+/// once per pair, so two users behind one NAT do not link by sheer repetition; synchrony, which is about
+/// repetition, is counted by the linker and arrives here once, when the pair is synchronized).
 /// </summary>
 internal sealed class PairEvidence(LinkageOptions options)
 {
@@ -14,12 +15,12 @@ internal sealed class PairEvidence(LinkageOptions options)
     public int Count => _pairs.Count;
 
     /// <summary>Adds evidence of one kind; returns the pair's kinds when the score reaches the threshold, else 0.</summary>
-    public ushort Add(int a, int b, LinkKind kind, double weight, long nowMs, bool repeatable)
+    public ushort Add(int a, int b, LinkKind kind, double weight, long nowMs)
     {
         long key = a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
         _pairs.TryGetValue(key, out var entry);
         ushort bit = (ushort)(1 << (int)kind);
-        if ((entry.Kinds & bit) != 0 && !repeatable)
+        if ((entry.Kinds & bit) != 0)
         {
             return 0;
         }
