@@ -24,6 +24,25 @@ internal sealed class AntiDistillationOptionsCrossValidator : IValidateOptions<A
             failures.Add($"Accounts.IdleTimeout ({options.Accounts.IdleTimeout}) must be positive.");
         }
 
+        var linkage = options.Linkage;
+        if (linkage.HubCap < linkage.HubThreshold)
+        {
+            failures.Add($"Linkage.HubCap ({linkage.HubCap}) must be at least Linkage.HubThreshold ({linkage.HubThreshold}).");
+        }
+
+        foreach (var kind in Enum.GetValues<LinkKind>())
+        {
+            if (linkage.Rule(kind).Window <= TimeSpan.Zero)
+            {
+                failures.Add($"Linkage.{kind}.Window must be positive.");
+            }
+        }
+
+        if (linkage.SynchronyBucket <= TimeSpan.Zero || linkage.EvidenceHalfLife <= TimeSpan.Zero)
+        {
+            failures.Add("Linkage.SynchronyBucket and Linkage.EvidenceHalfLife must be positive.");
+        }
+
         if (options.IdentityKey is { } key && (!IsBase64(key, out int bytes) || bytes < 16))
         {
             failures.Add("IdentityKey must be base64 of at least 16 bytes.");

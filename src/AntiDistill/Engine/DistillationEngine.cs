@@ -45,18 +45,16 @@ public sealed class DistillationEngine
     /// <exception cref="ArgumentException">The observation has no account.</exception>
     public Assessment Observe(scoped in Observation observation)
     {
-        if (!observation.Account.IsValid)
-        {
-            throw new ArgumentException("The observation has no account.", nameof(observation));
-        }
-
+        ThrowIfNoAccount(observation);
         _extractor.Extract(observation.Prompt, observation.SystemPrompt, observation.ToolCount, out PromptFeatures features);
         return Observe(observation, features);
     }
 
     /// <summary>Like <see cref="Observe(in Observation)"/> for features extracted beforehand (e.g. on another thread).</summary>
+    /// <exception cref="ArgumentException">The observation has no account.</exception>
     public Assessment Observe(scoped in Observation observation, in PromptFeatures features)
     {
+        ThrowIfNoAccount(observation);
         DateTimeOffset at = observation.Timestamp == default ? _time.GetUtcNow() : observation.Timestamp;
         var summary = new RequestSummary(at.ToUnixTimeMilliseconds(), features, observation, _risk.Options.HighOutputBudget);
         Span<float> values = stackalloc float[RiskSignalNames.Count];
@@ -191,6 +189,14 @@ public sealed class DistillationEngine
         }
 
         return (union.Estimate(), largest);
+    }
+
+    private static void ThrowIfNoAccount(scoped in Observation observation)
+    {
+        if (!observation.Account.IsValid)
+        {
+            throw new ArgumentException("The observation has no account.", nameof(observation));
+        }
     }
 
     /// <summary>Own risk from the signals, then the cluster's: a member's verdict is the worse of the two.</summary>

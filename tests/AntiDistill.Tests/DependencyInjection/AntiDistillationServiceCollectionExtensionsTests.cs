@@ -134,6 +134,9 @@ public class AntiDistillationServiceCollectionExtensionsTests
         { "identity key too short", "IdentityKey" },
         { "max accounts zero", "MaxAccounts" },
         { "weight out of range", "Volume" },
+        { "hub cap below hub threshold", "HubCap" },
+        { "link window zero", "Network.Window" },
+        { "link weight out of range", "Weight" },
     };
 
     private static void Break(AntiDistillationOptions o, string which)
@@ -161,6 +164,16 @@ public class AntiDistillationServiceCollectionExtensionsTests
                 break;
             case "weight out of range":
                 o.Risk.Weights.Volume = 100;
+                break;
+            case "hub cap below hub threshold":
+                o.Linkage.HubThreshold = 50;
+                o.Linkage.HubCap = 10;
+                break;
+            case "link window zero":
+                o.Linkage.Network.Window = TimeSpan.Zero;
+                break;
+            case "link weight out of range":
+                o.Linkage.Payment.Weight = 20;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(which), which, null);

@@ -233,4 +233,13 @@ public class DistillationEngineTests
 
         Assert.True(last.Verdict >= Verdict.Suspicious, TestEngine.Describe(last));
     }
+
+    [Fact]
+    public void Observe_PrecomputedFeaturesWithoutAccount_Throws()
+    {
+        var engine = TestEngine.Create();
+        PromptFeatureExtractor.Default.Extract(TestEngine.OrdinaryPrompt, default, 0, out var features);
+        Assert.Throws<ArgumentException>(() => engine.Observe(new Observation { Prompt = TestEngine.OrdinaryPrompt }, features));
+        Assert.Equal(0, engine.TrackedAccounts);
+    }
 }
