@@ -18,9 +18,6 @@ internal struct ActivityCounters
     public int Hungry;
     public int SingleTurn;
     public int TraceHarvest;
-    public int WithTools;
-    public int WithSystemPrompt;
-    public long PromptTokens;
     public CapabilityCounts Capabilities;
     public HourHistogram Hours;
 
@@ -34,9 +31,6 @@ internal struct ActivityCounters
         Hungry += request.Has(RequestSummary.Kinds.Hungry) ? 1 : 0;
         SingleTurn += request.Has(RequestSummary.Kinds.SingleTurn) ? 1 : 0;
         TraceHarvest += request.Has(RequestSummary.Kinds.TraceHarvest) ? 1 : 0;
-        WithTools += request.Has(RequestSummary.Kinds.WithTools) ? 1 : 0;
-        WithSystemPrompt += request.Has(RequestSummary.Kinds.WithSystemPrompt) ? 1 : 0;
-        PromptTokens += request.Tokens;
         Capabilities[(int)request.Category]++;
         Hours.Add((int)((((request.TimestampMs % MillisecondsPerDay) + MillisecondsPerDay) % MillisecondsPerDay) / 3_600_000));
     }
@@ -56,9 +50,6 @@ internal struct ActivityCounters
         Hungry += other.Hungry;
         SingleTurn += other.SingleTurn;
         TraceHarvest += other.TraceHarvest;
-        WithTools += other.WithTools;
-        WithSystemPrompt += other.WithSystemPrompt;
-        PromptTokens += other.PromptTokens;
         for (int c = 0; c < CapabilityCounts.Count; c++)
         {
             Capabilities[c] += other.Capabilities[c];

@@ -15,15 +15,12 @@ internal readonly struct RequestSummary
         Hungry = 4,
         SingleTurn = 8,
         TraceHarvest = 16,
-        WithTools = 32,
-        WithSystemPrompt = 64,
     }
 
     public RequestSummary(long timestampMs, in PromptFeatures features, scoped in Observation request, int highOutputBudget)
     {
         TimestampMs = timestampMs;
         Category = features.Category;
-        Tokens = features.EstimatedTokens;
         bool bigBudget = request.MaxOutputTokens >= highOutputBudget;
         bool singleTurn = request.TurnCount <= 1;
 
@@ -39,8 +36,6 @@ internal readonly struct RequestSummary
         kinds |= request.ReasoningRequested || bigBudget ? Kinds.Hungry : 0;
         kinds |= singleTurn ? Kinds.SingleTurn : 0;
         kinds |= singleTurn && asksReasoning && (bigBudget || (request.ReasoningRequested && request.MaxOutputTokens == 0)) ? Kinds.TraceHarvest : 0;
-        kinds |= request.ToolCount > 0 ? Kinds.WithTools : 0;
-        kinds |= features.SystemPrompt != 0 ? Kinds.WithSystemPrompt : 0;
         Flags = kinds;
     }
 
@@ -49,8 +44,6 @@ internal readonly struct RequestSummary
     public Kinds Flags { get; }
 
     public Capability Category { get; }
-
-    public int Tokens { get; }
 
     public bool Has(Kinds kind) => (Flags & kind) != 0;
 }

@@ -79,8 +79,7 @@ public sealed class DistillationEngine
         Score(values, node, ref assessment);
         if (_linker is not null)
         {
-            var e = LinkEventFor(observation, features, summary, assessment.AccountRisk, node != 0) with { Cadence = cadence, Bands = bands };
-            _linker.Enqueue(e);
+            _linker.Enqueue(LinkEventFor(observation, features, summary, assessment.AccountRisk, node != 0, cadence, bands));
         }
 
         return assessment;
@@ -220,7 +219,8 @@ public sealed class DistillationEngine
         }
     }
 
-    private LinkEvent LinkEventFor(scoped in Observation observation, in PromptFeatures features, in RequestSummary summary, float risk, bool hasNode)
+    private LinkEvent LinkEventFor(scoped in Observation observation, in PromptFeatures features, in RequestSummary summary, float risk, bool hasNode,
+        ulong cadence, in ProfileBands bands)
     {
         var client = observation.Client;
         ulong software = client.UserAgent | client.TlsFingerprint;
@@ -240,6 +240,8 @@ public sealed class DistillationEngine
             Opening = features.Opening,
             Closing = features.Closing,
             SynchronyBucket = WordHash.Mix((ulong)(summary.TimestampMs / _synchronyMs)) | 1,
+            Cadence = cadence,
+            Bands = bands,
         };
     }
 

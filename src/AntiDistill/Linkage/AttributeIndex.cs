@@ -9,8 +9,6 @@ internal sealed class AttributeIndex(LinkageOptions options)
 {
     private readonly Dictionary<(LinkKind Kind, ulong Value), Entry> _entries = [];
 
-    public int Count => _entries.Count;
-
     /// <summary>The entry for a value, created empty if new.</summary>
     public Entry Get(LinkKind kind, ulong value)
     {

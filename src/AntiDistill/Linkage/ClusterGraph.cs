@@ -21,8 +21,6 @@ internal sealed class ClusterGraph
     private int[] _clusterRoot = new int[64];
     private int _nodes = 1; // node 0 means "none"
 
-    public int NodeCount => _nodes - 1;
-
     public int ClusterCount { get; private set; }
 
     public int AddNode(AccountId account)

@@ -12,8 +12,6 @@ internal sealed class PairEvidence(LinkageOptions options)
     private readonly double _halfLifeMs = Math.Max(1, options.EvidenceHalfLife.TotalMilliseconds);
     private readonly int _maxPairs = Math.Max(1024, options.MaxAccounts * 4);
 
-    public int Count => _pairs.Count;
-
     /// <summary>Adds evidence of one kind; returns the pair's kinds when the score reaches the threshold, else 0.</summary>
     public ushort Add(int a, int b, LinkKind kind, double weight, long nowMs)
     {
