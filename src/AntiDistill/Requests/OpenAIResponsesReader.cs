@@ -1,12 +1,128 @@
+using System.Text.Json;
+
 namespace AntiDistill.Requests;
 
+/// <summary>OpenAI Responses: <c>input</c> (a string or items), <c>instructions</c>, <c>tools</c>, <c>max_output_tokens</c>, <c>reasoning</c>, <c>stream</c>.</summary>
 internal sealed class OpenAIResponsesReader : IRequestFormatReader
 {
     public RequestFormat Format => RequestFormat.OpenAIResponses;
 
     public bool MatchesPath(ReadOnlySpan<char> path) => path.EndsWith("/responses", StringComparison.OrdinalIgnoreCase);
 
-    public bool MatchesShape(ReadOnlySpan<byte> body) => false;
+    public bool MatchesShape(ReadOnlySpan<byte> body) => (JsonShape.Scan(body) & TopLevelFields.Input) != 0;
 
-    public RequestReadStatus Read(ReadOnlySpan<byte> body, RequestContent content) => RequestReadStatus.UnexpectedShape;
+    public RequestReadStatus Read(ReadOnlySpan<byte> body, RequestContent content)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body, JsonText.Options);
+            if (!JsonText.EnterObject(ref reader))
+            {
+                return RequestReadStatus.UnexpectedShape;
+            }
+
+            var sawInput = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool ok;
+                if (reader.ValueTextEquals("input"u8))
+                {
+                    reader.Read();
+                    ok = sawInput = ReadInput(ref reader, content);
+                }
+                else if (reader.ValueTextEquals("instructions"u8))
+                {
+                    reader.Read();
+                    ok = reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        JsonText.AppendString(ref reader, content, TextTarget.System);
+                    }
+                }
+                else if (reader.ValueTextEquals("tools"u8))
+                {
+                    reader.Read();
+                    ok = JsonText.TryCountArray(ref reader, out var tools);
+                    content.ToolCount += tools;
+                }
+                else if (reader.ValueTextEquals("max_output_tokens"u8))
+                {
+                    reader.Read();
+                    ok = JsonText.TryReadInt(ref reader, out var max);
+                    content.MaxOutputTokens = Math.Max(0, max);
+                }
+                else if (reader.ValueTextEquals("reasoning"u8))
+                {
+                    reader.Read();
+                    ok = ReadReasoning(ref reader, out var enabled);
+                    content.ReasoningRequested = enabled;
+                }
+                else if (reader.ValueTextEquals("stream"u8))
+                {
+                    reader.Read();
+                    ok = JsonText.TryReadBool(ref reader, out var stream);
+                    content.Stream = stream;
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                    ok = true;
+                }
+
+                if (!ok)
+                {
+                    return RequestReadStatus.UnexpectedShape;
+                }
+            }
+
+            return sawInput ? RequestReadStatus.Ok : RequestReadStatus.UnexpectedShape;
+        }
+        catch (JsonException)
+        {
+            return RequestReadStatus.NotJson;
+        }
+    }
+
+    private static bool ReadInput(ref Utf8JsonReader reader, RequestContent content)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            JsonText.AppendString(ref reader, content, TextTarget.Prompt);
+            content.TurnCount += 1;
+            return true;
+        }
+
+        return MessageList.Read(ref reader, content);
+    }
+
+    // {"effort":"high"} turns reasoning on; {"effort":"none"} or null leaves it off.
+    private static bool ReadReasoning(ref Utf8JsonReader reader, out bool enabled)
+    {
+        enabled = false;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isEffort = reader.ValueTextEquals("effort"u8);
+            reader.Read();
+            if (isEffort && reader.TokenType == JsonTokenType.String)
+            {
+                enabled = !reader.ValueTextEquals("none"u8);
+            }
+
+            reader.Skip();
+        }
+
+        return true;
+    }
 }

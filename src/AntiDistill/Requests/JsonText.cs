@@ -1,0 +1,241 @@
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace AntiDistill.Requests;
+
+/// <summary>Where a piece of text goes.</summary>
+internal enum TextTarget
+{
+    Prompt,
+    System,
+}
+
+/// <summary>
+/// Reading helpers shared by the format readers. Text is copied from the body into the
+/// <see cref="RequestContent"/> buffers, unescaped only when the JSON escaped it; nothing allocates.
+/// </summary>
+internal static class JsonText
+{
+    /// <summary>Strict JSON (no comments, no trailing commas), nesting bounded so a hostile body cannot recurse deeply.</summary>
+    public static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
+
+    /// <summary>Positions <paramref name="reader"/> on the first property of the top-level object, or fails.</summary>
+    public static bool EnterObject(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.StartObject;
+
+    /// <summary>Copies the string token under <paramref name="reader"/> into <paramref name="content"/>; invalid UTF-8 throws <see cref="JsonException"/>, which the readers turn into <see cref="RequestReadStatus.NotJson"/>.</summary>
+    public static void AppendString(ref readonly Utf8JsonReader reader, RequestContent content, TextTarget target)
+    {
+        var raw = reader.ValueSpan;
+        if (raw.IsEmpty)
+        {
+            return;
+        }
+
+        if (!reader.ValueIsEscaped)
+        {
+            // The reader does not validate UTF-8 in string values; the text we score must be valid, as JSON requires.
+            if (!Utf8.IsValid(raw))
+            {
+                throw new JsonException("A string in the body is not valid UTF-8.");
+            }
+
+            if (target == TextTarget.Prompt)
+            {
+                content.AppendPrompt(raw);
+            }
+            else
+            {
+                content.AppendSystemPrompt(raw);
+            }
+
+            return;
+        }
+
+        // Unescaped text is never longer than its escaped form, so the reservation always suffices.
+        var span = target == TextTarget.Prompt ? content.ReservePrompt(raw.Length) : content.ReserveSystemPrompt(raw.Length);
+        int written;
+        try
+        {
+            written = reader.CopyString(span);
+        }
+        catch (InvalidOperationException e)
+        {
+            // CopyString validates while unescaping: surface it as the malformed JSON it is.
+            throw new JsonException("A string in the body is not valid UTF-8.", e);
+        }
+
+        if (target == TextTarget.Prompt)
+        {
+            content.CommitPrompt(written);
+        }
+        else
+        {
+            content.CommitSystemPrompt(written);
+        }
+    }
+
+    /// <summary>
+    /// Whether the content value under <paramref name="reader"/> (a string, or an array of parts) holds text.
+    /// Returns false for a value of the wrong type through <paramref name="valid"/>.
+    /// </summary>
+    public static bool HasText(Utf8JsonReader reader, out bool valid) => Walk(ref reader, content: null, TextTarget.Prompt, out valid);
+
+    /// <summary>Appends the text of the content value under <paramref name="reader"/>: a string, or the text parts of an array.</summary>
+    public static bool AppendContent(ref Utf8JsonReader reader, RequestContent content, TextTarget target)
+    {
+        Walk(ref reader, content, target, out var valid);
+        return valid;
+    }
+
+    /// <summary>Reads an integer token, clamping out-of-range numbers; -1 for null; false when the token is not a number.</summary>
+    public static bool TryReadInt(ref readonly Utf8JsonReader reader, out int value)
+    {
+        value = -1;
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            return reader.TokenType == JsonTokenType.Null;
+        }
+
+        if (reader.TryGetInt32(out value))
+        {
+            value = Math.Max(0, value);
+            return true;
+        }
+
+        value = reader.TryGetDouble(out var d) && d > 0 ? int.MaxValue : 0;
+        return true;
+    }
+
+    /// <summary>Reads a boolean token; null counts as false, anything else is the wrong type.</summary>
+    public static bool TryReadBool(ref readonly Utf8JsonReader reader, out bool value)
+    {
+        value = reader.TokenType == JsonTokenType.True;
+        return reader.TokenType is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null;
+    }
+
+    /// <summary>Counts the elements of the array under <paramref name="reader"/> and moves past it; false when it is not an array.</summary>
+    public static bool TryCountArray(ref Utf8JsonReader reader, out int count)
+    {
+        count = 0;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            count++;
+            reader.Skip();
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a text part's <c>type</c> marks text a person wrote (not images, files or tool results).</summary>
+    public static bool IsTextPart(ReadOnlySpan<byte> type) =>
+        type.SequenceEqual("text"u8) || type.SequenceEqual("input_text"u8) || type.SequenceEqual("output_text"u8);
+
+    // One walker for both "does it have text" and "append its text", so the two can never disagree.
+    private static bool Walk(ref Utf8JsonReader reader, RequestContent? content, TextTarget target, out bool valid)
+    {
+        valid = true;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                if (content is not null)
+                {
+                    AppendString(ref reader, content, target);
+                }
+
+                return reader.ValueSpan.Length > 0;
+            case JsonTokenType.Null:
+                return false;
+            case JsonTokenType.StartArray:
+                var any = false;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        // Some clients send bare strings as parts.
+                        any |= reader.ValueSpan.Length > 0;
+                        if (content is not null)
+                        {
+                            AppendString(ref reader, content, target);
+                        }
+                    }
+                    else if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        any |= WalkPart(ref reader, content, target, ref valid);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                return any;
+            default:
+                valid = false;
+                reader.Skip();
+                return false;
+        }
+    }
+
+    private static bool WalkPart(ref Utf8JsonReader reader, RequestContent? content, TextTarget target, ref bool valid)
+    {
+        // "text" may come before "type": keep a copy of the reader at the text and decide at the end.
+        var isText = true; // a part without a type but with "text" counts as text
+        var hasTextValue = false;
+        var textAt = default(Utf8JsonReader);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    isText = !reader.ValueIsEscaped && IsTextPart(reader.ValueSpan);
+                }
+
+                continue;
+            }
+
+            if (reader.ValueTextEquals("text"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    textAt = reader;
+                    hasTextValue = reader.ValueSpan.Length > 0;
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    valid = false;
+                    reader.Skip();
+                }
+
+                continue;
+            }
+
+            reader.Read();
+            reader.Skip();
+        }
+
+        if (!isText || !hasTextValue)
+        {
+            return false;
+        }
+
+        if (content is not null)
+        {
+            AppendString(ref textAt, content, target);
+        }
+
+        return true;
+    }
+}
