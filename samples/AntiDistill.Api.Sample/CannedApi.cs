@@ -1,0 +1,154 @@
+using System.Text.Json;
+using AntiDistill.AspNetCore;
+
+namespace AntiDistill.Api.Sample;
+
+/// <summary>
+/// A stand-in for a model server: OpenAI Chat Completions, OpenAI Responses and Anthropic Messages endpoints that
+/// read the request body like a real one would and answer with a canned completion, streamed (SSE) on request.
+/// </summary>
+public static class CannedApi
+{
+    private const string Answer = "This is a canned answer from the AntiDistill sample.";
+    private const int PromptTokens = 32;
+    private const int CompletionTokens = 12;
+
+    /// <summary>Maps the three endpoints under <c>/v1</c> and returns the group for further conventions.</summary>
+    public static RouteGroupBuilder MapCannedApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var v1 = endpoints.MapGroup("/v1");
+        v1.MapPost("/chat/completions", ChatCompletionsAsync);
+        v1.MapPost("/responses", ResponsesAsync);
+        v1.MapPost("/messages", MessagesAsync);
+        return v1;
+    }
+
+    private static async Task ChatCompletionsAsync(HttpContext context)
+    {
+        var request = await ReadAsync(context).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+
+        if (request.Value.Stream)
+        {
+            await StreamAsync(context,
+                ("", $$$"""{"id":"chatcmpl-1","object":"chat.completion.chunk","model":"{{{request.Value.Model}}}","choices":[{"index":0,"delta":{"role":"assistant","content":"{{{Answer}}}"}}]}"""),
+                ("", $$$"""{"id":"chatcmpl-1","object":"chat.completion.chunk","model":"{{{request.Value.Model}}}","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"""),
+                ("", "[DONE]")).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteJsonAsync(context, $$$"""
+            {"id":"chatcmpl-1","object":"chat.completion","model":"{{{request.Value.Model}}}","choices":[{"index":0,"message":{"role":"assistant","content":"{{{Answer}}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{CompletionTokens}}},"total_tokens":{{{PromptTokens + CompletionTokens}}}},"max_tokens_seen":{{{request.Value.MaxTokens}}},"reasoning_seen":{{{Bool(request.Value.Reasoning)}}}}
+            """).ConfigureAwait(false);
+    }
+
+    private static async Task ResponsesAsync(HttpContext context)
+    {
+        var request = await ReadAsync(context).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+
+        if (request.Value.Stream)
+        {
+            await StreamAsync(context,
+                ("response.output_text.delta", $$$"""{"type":"response.output_text.delta","delta":"{{{Answer}}}"}"""),
+                ("response.completed", """{"type":"response.completed"}""")).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteJsonAsync(context, $$$"""
+            {"id":"resp_1","object":"response","model":"{{{request.Value.Model}}}","output":[{"type":"message","role":"assistant","content":[{"type":"output_text","text":"{{{Answer}}}"}]}],"usage":{"input_tokens":{{{PromptTokens}}},"output_tokens":{{{CompletionTokens}}},"total_tokens":{{{PromptTokens + CompletionTokens}}}},"max_tokens_seen":{{{request.Value.MaxTokens}}},"reasoning_seen":{{{Bool(request.Value.Reasoning)}}}}
+            """).ConfigureAwait(false);
+    }
+
+    private static async Task MessagesAsync(HttpContext context)
+    {
+        var request = await ReadAsync(context).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+
+        if (request.Value.Stream)
+        {
+            await StreamAsync(context,
+                ("message_start", $$$"""{"type":"message_start","message":{"id":"msg_1","model":"{{{request.Value.Model}}}","role":"assistant","content":[]}}"""),
+                ("content_block_delta", $$$"""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"{{{Answer}}}"}}"""),
+                ("message_stop", """{"type":"message_stop"}""")).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteJsonAsync(context, $$$"""
+            {"id":"msg_1","type":"message","role":"assistant","model":"{{{request.Value.Model}}}","content":[{"type":"text","text":"{{{Answer}}}"}],"stop_reason":"end_turn","usage":{"input_tokens":{{{PromptTokens}}},"output_tokens":{{{CompletionTokens}}}},"max_tokens_seen":{{{request.Value.MaxTokens}}},"reasoning_seen":{{{Bool(request.Value.Reasoning)}}}}
+            """).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the body as a model server would (the middleware must have left it readable); 400 when it is not JSON.</summary>
+    private static async Task<CannedRequest?> ReadAsync(HttpContext context)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonException("Not an object.");
+            }
+
+            return new CannedRequest(
+                root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? JsonEncodedText.Encode(model.GetString()!).ToString() : "canned",
+                root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True,
+                MaxTokensOf(root),
+                root.TryGetProperty("reasoning_effort", out _) || root.TryGetProperty("reasoning", out _) || root.TryGetProperty("thinking", out _));
+        }
+        catch (JsonException)
+        {
+            await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not a JSON object.").ExecuteAsync(context).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private static long MaxTokensOf(JsonElement root)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["max_completion_tokens", "max_output_tokens", "max_tokens"])
+        {
+            if (root.TryGetProperty(name, out var value) && value.TryGetInt64(out long tokens))
+            {
+                return tokens;
+            }
+        }
+
+        return 0;
+    }
+
+    private static string Bool(bool value) => value ? "true" : "false";
+
+    private static Task WriteJsonAsync(HttpContext context, string json)
+    {
+        // What a gateway does with the model's usage: tell AntiDistill, so throttled accounts are charged the real cost.
+        context.Features.Get<IAntiDistillationFeature>()?.ReportUsage(PromptTokens + CompletionTokens);
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(json.Trim(), context.RequestAborted);
+    }
+
+    private static async Task StreamAsync(HttpContext context, params (string Event, string Data)[] events)
+    {
+        context.Features.Get<IAntiDistillationFeature>()?.ReportUsage(PromptTokens + CompletionTokens);
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        foreach (var (name, data) in events)
+        {
+            string frame = name.Length == 0 ? $"data: {data}\n\n" : $"event: {name}\ndata: {data}\n\n";
+            await context.Response.WriteAsync(frame, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private readonly record struct CannedRequest(string Model, bool Stream, long MaxTokens, bool Reasoning);
+}

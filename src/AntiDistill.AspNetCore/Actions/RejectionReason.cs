@@ -1,0 +1,17 @@
+namespace AntiDistill.AspNetCore;
+
+/// <summary>Why the middleware refused a request.</summary>
+public enum RejectionReason
+{
+    /// <summary>The risk-aware rate limiter refused it (429).</summary>
+    Throttled,
+
+    /// <summary>The policy asks the caller to verify the account (403).</summary>
+    Challenged,
+
+    /// <summary>The policy blocks the caller (403).</summary>
+    Blocked,
+
+    /// <summary>The body could not be scored and the policy rejects such bodies (400).</summary>
+    BadBody,
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AntiDistill.AspNetCore;
+
+/// <summary>
+/// Runs the engine's account linkage and idle eviction on timers (from <see cref="TimeProvider"/>), so the
+/// request path only enqueues. A failing pass is logged and the loop goes on.
+/// </summary>
+internal sealed class LinkageService(
+    DistillationEngine engine,
+    IOptionsMonitor<AntiDistillationHttpOptions> options,
+    AntiDistillationMetrics metrics,
+    TimeProvider time,
+    ILogger<LinkageService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.CurrentValue.LinkageInterval;
+        using var timer = new PeriodicTimer(interval, time);
+        long lastEviction = time.GetTimestamp();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                RunOnce(ref lastEviction);
+
+                // Reloaded intervals apply from the next tick.
+                var current = options.CurrentValue.LinkageInterval;
+                if (current != interval)
+                {
+                    interval = current;
+                    timer.Period = interval;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    internal void RunOnce(ref long lastEviction)
+    {
+        try
+        {
+            int processed = engine.ProcessLinkage();
+            if (processed > 0)
+            {
+                metrics.Linked(processed);
+                Log.LinkageProcessed(logger, processed, engine.LinkageDropped);
+            }
+
+            if (time.GetElapsedTime(lastEviction) >= options.CurrentValue.EvictionInterval)
+            {
+                lastEviction = time.GetTimestamp();
+                int evicted = engine.EvictIdle();
+                Log.Evicted(logger, evicted, engine.TrackedAccounts);
+            }
+        }
+        catch (Exception ex)
+        {
+            // A bug in one pass must not stop linkage for the life of the process.
+            Log.LinkageFailed(logger, ex);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+using System.Buffers;
+using System.Globalization;
+using AntiDistill.Requests;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AntiDistill.AspNetCore;
+
+/// <summary>
+/// Scores each request to a protected endpoint and applies its policy. Placed after routing (it reads
+/// endpoint metadata) and authentication (it reads claims), like the rate limiting middleware.
+/// </summary>
+internal sealed partial class AntiDistillationMiddleware
+{
+    private const string RiskHeader = "AntiDistill-Risk";
+    private const string VerdictHeader = "AntiDistill-Verdict";
+
+    [ThreadStatic]
+    private static RequestContent? t_content;
+
+    private readonly RequestDelegate _next;
+    private readonly DistillationEngine _engine;
+    private readonly IOptionsMonitor<AntiDistillationHttpOptions> _options;
+    private readonly IAntiDistillationPolicyProvider _policies;
+    private readonly RequestBodyReader _reader;
+    private readonly IRequestFormatReader[] _formats;
+    private readonly CallerResolver _callers;
+    private readonly AccountProfileCache? _profiles;
+    private readonly RequestThrottle _throttle;
+    private readonly Rejections _rejections;
+    private readonly AntiDistillationMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public AntiDistillationMiddleware(RequestDelegate next, IServiceProvider services, ILogger<AntiDistillationMiddleware> logger)
+    {
+        _next = next;
+        _engine = services.GetRequiredService<DistillationEngine>();
+        _options = services.GetRequiredService<IOptionsMonitor<AntiDistillationHttpOptions>>();
+        _policies = services.GetRequiredService<IAntiDistillationPolicyProvider>();
+        _formats = [.. services.GetServices<IRequestFormatReader>()];
+        _reader = new RequestBodyReader(_formats);
+        _callers = services.GetRequiredService<CallerResolver>();
+        _profiles = services.GetService<AccountProfileCache>();
+        _throttle = services.GetRequiredService<RequestThrottle>();
+        _rejections = services.GetRequiredService<Rejections>();
+        _metrics = services.GetRequiredService<AntiDistillationMetrics>();
+        _logger = logger;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<DisableAntiDistillationAttribute>() is not null || !HasBody(context.Request.Method))
+        {
+            return _next(context);
+        }
+
+        var options = _options.CurrentValue;
+        var require = metadata?.GetMetadata<RequireAntiDistillationAttribute>();
+        if (require is null && !(options.ScoreUnmarkedEndpoints && ClaimsPath(context.Request.Path)))
+        {
+            return _next(context);
+        }
+
+        string name = require?.PolicyName ?? options.DefaultPolicy;
+        if (!_policies.TryGetPolicy(name, out var policy))
+        {
+            // A route naming a policy that a reload removed: keep serving under the default rather than fail every request.
+            Log.UnknownPolicy(_logger, name, options.DefaultPolicy);
+            name = options.DefaultPolicy;
+            policy = _policies.GetDefaultPolicy();
+        }
+
+        return ScoreAsync(context, name, policy, options);
+    }
+
+    private static bool HasBody(string method) => HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method);
+
+    private bool ClaimsPath(PathString path)
+    {
+        var span = (path.Value ?? string.Empty).AsSpan();
+        foreach (var format in _formats)
+        {
+            if (format.MatchesPath(span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task ScoreAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options)
+    {
+        if (!_callers.TryResolve(context, options, out var caller))
+        {
+            _metrics.Unscored(name, "no_account");
+            Log.NoAccount(_logger, context.Request.Path.Value);
+            await _next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (_profiles is not null && await _profiles.GetAsync(context, caller.Account, options).ConfigureAwait(false) is { } profile)
+        {
+            Apply(profile, ref caller);
+        }
+
+        BufferedBody? body;
+        try
+        {
+            body = await BufferedBody.ReadAsync(context, options.MaxBodyBytes).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client went away mid-body: nothing to score, nobody to answer
+        }
+
+        var outcome = Score(context, body, caller, policy);
+        if (outcome.Status != RequestReadStatus.Ok)
+        {
+            await BadBodyAsync(context, name, policy, options, outcome.Status).ConfigureAwait(false);
+            return;
+        }
+
+        var action = outcome.Action;
+        var feature = new AntiDistillationFeature(name, outcome.Status, outcome.Format, outcome.Assessment, action, policy.Shadow);
+        context.Features.Set<IAntiDistillationFeature>(feature);
+        _metrics.Scored(name, action, outcome.Assessment.Verdict, policy.Shadow, outcome.Assessment.Risk);
+        if (action != AntiDistillationAction.Allow)
+        {
+            Log.ActionCalledFor(_logger, name, action, policy.Shadow, outcome.Assessment.Account,
+                outcome.Assessment.Risk, outcome.Assessment.Verdict);
+        }
+
+        if (policy.Shadow)
+        {
+            await _next(context).ConfigureAwait(false);
+            return;
+        }
+
+        switch (action)
+        {
+            case AntiDistillationAction.Annotate:
+                Annotate(context, outcome.Assessment, policy.ResponseHeaders);
+                break;
+            case AntiDistillationAction.Throttle:
+                var lease = await _throttle.AcquireAsync(context, outcome, name).ConfigureAwait(false);
+                if (!lease.Acquired)
+                {
+                    await RejectAsync(context, name, RejectionReason.Throttled, Rejections.Throttled(), lease.RetryAfter ?? policy.RetryAfter, options)
+                        .ConfigureAwait(false);
+                    return;
+                }
+
+                await _next(context).ConfigureAwait(false);
+                if (feature.ReportedUsage is { } used)
+                {
+                    await _throttle.SettleAsync(lease.Key, used, name).ConfigureAwait(false);
+                }
+
+                return;
+            case AntiDistillationAction.Degrade:
+                Degrade(context, body!, outcome.Format, policy);
+                break;
+            case AntiDistillationAction.Challenge:
+                await RejectAsync(context, name, RejectionReason.Challenged, Rejections.Challenged(policy.VerificationUrl), null, options).ConfigureAwait(false);
+                return;
+            case AntiDistillationAction.Block:
+                await RejectAsync(context, name, RejectionReason.Blocked, Rejections.Blocked(), null, options).ConfigureAwait(false);
+                return;
+        }
+
+        await _next(context).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads and scores synchronously (no await between reading into the thread's content buffers and observing).</summary>
+    private ScoreOutcome Score(HttpContext context, BufferedBody? body, in ResolvedCaller caller, AntiDistillationPolicy policy)
+    {
+        if (body is null || body.TooLarge)
+        {
+            return new ScoreOutcome { Status = RequestReadStatus.TooLarge };
+        }
+
+        var content = t_content ??= new RequestContent();
+        var status = _reader.Read(body.Span, (context.Request.Path.Value ?? string.Empty).AsSpan(), content);
+        if (status != RequestReadStatus.Ok)
+        {
+            return new ScoreOutcome { Status = status };
+        }
+
+        var assessment = _engine.Observe(content.ToObservation(caller.Account, caller.Client, default, caller.ApiKey, caller.Organization));
+        var action = policy.ActionFor(assessment.Risk);
+        return new ScoreOutcome
+        {
+            Status = status,
+            Format = content.Format,
+            Assessment = assessment,
+            Action = action,
+
+            // Estimated here, while the content is still this thread's: only throttled requests pay for it.
+            EstimatedTokens = action == AntiDistillationAction.Throttle && !policy.Shadow ? _throttle.Estimate(content) : 0,
+        };
+    }
+
+    private static void Apply(HashedProfile profile, ref ResolvedCaller caller)
+    {
+        if (profile.Account.IsValid)
+        {
+            caller.Account = profile.Account;
+        }
+
+        caller.Organization = profile.Organization;
+        caller.Client = caller.Client with
+        {
+            Payment = profile.Payment,
+            Device = profile.Device,
+            EmailDomain = profile.EmailDomain,
+            AccountCreated = profile.Created,
+        };
+    }
+
+    private async Task BadBodyAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options, RequestReadStatus status)
+    {
+        context.Features.Set<IAntiDistillationFeature>(
+            new AntiDistillationFeature(name, status, RequestFormat.Unknown, default, AntiDistillationAction.Allow, policy.Shadow));
+        _metrics.Unscored(name, AntiDistillationMetrics.StatusName(status));
+        Log.BodyNotScored(_logger, name, status, context.Request.Path.Value);
+        if (policy.BadBody == BadBodyHandling.Reject)
+        {
+            await RejectAsync(context, name, RejectionReason.BadBody, Rejections.BadBody(status), null, options).ConfigureAwait(false);
+            return;
+        }
+
+        await _next(context).ConfigureAwait(false);
+    }
+
+    private Task RejectAsync(HttpContext context, string name, RejectionReason reason, Microsoft.AspNetCore.Mvc.ProblemDetails problem, TimeSpan? retryAfter,
+        AntiDistillationHttpOptions options)
+    {
+        _metrics.Rejected(name, reason);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            Log.Rejected(_logger, name, reason, context.Features.Get<IAntiDistillationFeature>()?.Assessment.Account ?? default);
+        }
+
+        return _rejections.RejectAsync(context, reason, problem, retryAfter, options);
+    }
+
+    private static void Annotate(HttpContext context, in Assessment assessment, bool responseHeaders)
+    {
+        string risk = assessment.Risk.ToString("0.###", CultureInfo.InvariantCulture);
+        string verdict = AntiDistillationMetrics.VerdictName(assessment.Verdict);
+        context.Request.Headers[RiskHeader] = risk;
+        context.Request.Headers[VerdictHeader] = verdict;
+        if (responseHeaders)
+        {
+            context.Response.Headers[RiskHeader] = risk;
+            context.Response.Headers[VerdictHeader] = verdict;
+        }
+    }
+
+    private static void Degrade(HttpContext context, BufferedBody body, RequestFormat format, AntiDistillationPolicy policy)
+    {
+        var output = new PooledBufferWriter(body.Length + 64);
+        try
+        {
+            if (DegradeRewriter.TryRewrite(body.Span, format, policy.DegradedMaxOutputTokens, policy.DegradeRemovesReasoning, output))
+            {
+                int written = output.Written;
+                body.Replace(context.Request, output.Detach(), written);
+            }
+        }
+        finally
+        {
+            output.Dispose();
+        }
+    }
+}
+
+/// <summary>What scoring one request gave.</summary>
+internal struct ScoreOutcome
+{
+    public RequestReadStatus Status;
+    public RequestFormat Format;
+    public Assessment Assessment;
+    public AntiDistillationAction Action;
+    public long EstimatedTokens;
+}

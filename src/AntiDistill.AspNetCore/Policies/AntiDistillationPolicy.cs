@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace AntiDistill.AspNetCore;
+
+/// <summary>
+/// A named policy: which action each risk band gets, and how bodies that cannot be scored are treated.
+/// Configured under <c>AntiDistillation:Http:Policies:{name}</c> and reloadable.
+/// </summary>
+public sealed class AntiDistillationPolicy
+{
+    /// <summary>
+    /// Observe only: the bands are evaluated, and the action they would take is logged and counted
+    /// (tag <c>antidistill.shadow=true</c>), but never applied. Default true, the safe first rollout.
+    /// </summary>
+    public bool Shadow { get; set; } = true;
+
+    /// <summary>Risk bands, in any order; a request gets the action of the highest band its risk reaches. Default empty: allow everything.</summary>
+    [ValidateEnumeratedItems]
+    public IList<RiskBand> Bands { get; set; } = [];
+
+    /// <summary>What to do with a body that is not JSON, too large or of an unknown shape. Default <see cref="BadBodyHandling.Allow"/>.</summary>
+    public BadBodyHandling BadBody { get; set; } = BadBodyHandling.Allow;
+
+    /// <summary>Whether <see cref="AntiDistillationAction.Annotate"/> also puts the headers on the response (default false: risk is for the upstream, not the caller).</summary>
+    public bool ResponseHeaders { get; set; }
+
+    /// <summary>The output budget <see cref="AntiDistillationAction.Degrade"/> caps requests to, in tokens. Default 1024.</summary>
+    [Range(1, int.MaxValue)]
+    public int DegradedMaxOutputTokens { get; set; } = 1024;
+
+    /// <summary>Whether <see cref="AntiDistillationAction.Degrade"/> removes requested reasoning (<c>reasoning_effort</c>, <c>reasoning</c>, <c>thinking</c>). Default true.</summary>
+    public bool DegradeRemovesReasoning { get; set; } = true;
+
+    /// <summary>The <c>Retry-After</c> sent with a throttled request when the limiter gives none. Default 60 seconds.</summary>
+    // Range (1 s to 1 day) checked by the cross validator: a TimeSpan [Range] is not trimming-safe.
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where <see cref="AntiDistillationAction.Challenge"/> sends the caller to verify the account (the <c>verification_url</c> of the problem). Default null.</summary>
+    public Uri? VerificationUrl { get; set; }
+
+    /// <summary>The action for a request of the given risk, before <see cref="Shadow"/> is applied.</summary>
+    public AntiDistillationAction ActionFor(double risk)
+    {
+        var action = AntiDistillationAction.Allow;
+        double best = double.NegativeInfinity;
+        // Indexed, not foreach: an IList enumerator would be boxed on every request.
+        for (int i = 0; i < Bands.Count; i++)
+        {
+            var band = Bands[i];
+            if (risk >= band.MinRisk && band.MinRisk >= best)
+            {
+                best = band.MinRisk;
+                action = band.Action;
+            }
+        }
+
+        return action;
+    }
+}

@@ -1,0 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AntiDistill.AspNetCore;
+
+/// <summary>A band of a policy: requests whose risk is at least <see cref="MinRisk"/> get <see cref="Action"/> (the highest matching band wins).</summary>
+public sealed class RiskBand
+{
+    /// <summary>The lowest risk (inclusive, in [0, 1]) the band covers. Default 0.5, the engine's default suspicious threshold.</summary>
+    [Range(0.0, 1.0)]
+    public double MinRisk { get; set; } = 0.5;
+
+    /// <summary>The action for requests in the band. Default <see cref="AntiDistillationAction.Annotate"/>.</summary>
+    public AntiDistillationAction Action { get; set; } = AntiDistillationAction.Annotate;
+}

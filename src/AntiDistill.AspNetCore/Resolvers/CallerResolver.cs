@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace AntiDistill.AspNetCore;
+
+/// <summary>
+/// Resolves the account and client of a request from the request itself: claims or API key, client IP
+/// (after <c>UseForwardedHeaders</c>, which rewrites <see cref="ConnectionInfo.RemoteIpAddress"/>), user agent
+/// and the TLS fingerprint header. Only keyed hashes leave this class; the key itself is never stored or logged.
+/// </summary>
+internal sealed class CallerResolver(DistillationEngine engine)
+{
+    private const string SubjectClaim = "sub";
+    private readonly IdentityHasher _hasher = engine.Identities;
+
+    public bool TryResolve(HttpContext context, AntiDistillationHttpOptions options, out ResolvedCaller caller)
+    {
+        caller = default;
+        var request = context.Request;
+        caller.ApiKey = HashApiKey(request.Headers, options);
+        string? subject = SubjectOf(context.User, options.AccountClaim);
+        caller.Account = subject is not null ? _hasher.Account(subject) : new AccountId(caller.ApiKey);
+        if (!caller.Account.IsValid)
+        {
+            return false;
+        }
+
+        var address = context.Connection.RemoteIpAddress;
+        caller.Client = new ClientAttributes
+        {
+            IpPrefix = address is null ? 0 : _hasher.IpPrefix(address),
+            UserAgent = HashHeader(request.Headers.UserAgent),
+            TlsFingerprint = options.TlsFingerprintHeader is { } tls ? HashHeader(request.Headers[tls]) : 0,
+        };
+        return true;
+    }
+
+    private ulong HashApiKey(IHeaderDictionary headers, AntiDistillationHttpOptions options)
+    {
+        if (options.ApiKeyHeader is { } name && headers.TryGetValue(name, out var key) && key.Count > 0)
+        {
+            var value = key[0].AsSpan().Trim();
+            if (!value.IsEmpty)
+            {
+                return _hasher.Hash(value);
+            }
+        }
+
+        if (options.BearerApiKey && headers.Authorization is { Count: > 0 } authorization)
+        {
+            var value = authorization[0].AsSpan().Trim();
+            if (value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                value = value["Bearer ".Length..].Trim();
+                if (!value.IsEmpty)
+                {
+                    return _hasher.Hash(value);
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    private static string? SubjectOf(ClaimsPrincipal user, string? claim)
+    {
+        if (user.Identity is not { IsAuthenticated: true })
+        {
+            return null;
+        }
+
+        var found = claim is not null
+            ? user.FindFirst(claim)
+            : user.FindFirst(SubjectClaim) ?? user.FindFirst(ClaimTypes.NameIdentifier);
+        return string.IsNullOrEmpty(found?.Value) ? null : found.Value;
+    }
+
+    private ulong HashHeader(StringValues values) => values.Count == 0 ? 0 : _hasher.Hash(values[0].AsSpan());
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using AntiDistill.Requests;
+
+namespace AntiDistill.AspNetCore;
+
+/// <summary>
+/// The <c>AntiDistill</c> meter. Tags are low-cardinality by construction (policy names, actions, verdicts,
+/// statuses): no account, key, cluster or IP ever becomes a tag.
+/// </summary>
+internal sealed class AntiDistillationMetrics
+{
+    public const string MeterName = "AntiDistill";
+
+    // Boxed once: a bool tag would otherwise allocate on every request.
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _risk;
+    private readonly Counter<long> _tokens;
+    private readonly Counter<long> _rejections;
+    private readonly Counter<long> _linked;
+
+    public AntiDistillationMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>("antidistill.requests", "{request}",
+            "Requests seen by the middleware, by policy, the action the policy called for, verdict, and whether the policy was in shadow mode.");
+        _risk = meter.CreateHistogram<double>("antidistill.risk", unit: null,
+            "Risk of scored requests' accounts (0 to 1).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0] });
+        _tokens = meter.CreateCounter<long>("antidistill.tokens_charged", "{token}",
+            "Estimated tokens charged to the risk-aware rate limiters by throttled requests.");
+        _rejections = meter.CreateCounter<long>("antidistill.rejections", "{request}",
+            "Requests refused by the middleware, by reason.");
+        _linked = meter.CreateCounter<long>("antidistill.linkage.processed", "{request}",
+            "Requests folded into account linkage by the background service.");
+    }
+
+    public static string ActionName(AntiDistillationAction action) => action switch
+    {
+        AntiDistillationAction.Allow => "allow",
+        AntiDistillationAction.Annotate => "annotate",
+        AntiDistillationAction.Throttle => "throttle",
+        AntiDistillationAction.Degrade => "degrade",
+        AntiDistillationAction.Challenge => "challenge",
+        AntiDistillationAction.Block => "block",
+        _ => "unknown",
+    };
+
+    public static string VerdictName(Verdict verdict) => verdict switch
+    {
+        Verdict.Organic => "organic",
+        Verdict.Suspicious => "suspicious",
+        Verdict.Campaign => "campaign",
+        _ => "unknown",
+    };
+
+    public static string StatusName(RequestReadStatus status) => status switch
+    {
+        RequestReadStatus.Ok => "ok",
+        RequestReadStatus.NotJson => "not_json",
+        RequestReadStatus.UnexpectedShape => "unexpected_shape",
+        RequestReadStatus.TooLarge => "too_large",
+        _ => "unknown",
+    };
+
+    public static string ReasonName(RejectionReason reason) => reason switch
+    {
+        RejectionReason.Throttled => "throttled",
+        RejectionReason.Challenged => "challenged",
+        RejectionReason.Blocked => "blocked",
+        RejectionReason.BadBody => "bad_body",
+        _ => "unknown",
+    };
+
+    public void Scored(string policy, AntiDistillationAction action, Verdict verdict, bool shadow, float risk)
+    {
+        if (_requests.Enabled)
+        {
+            var tags = new TagList
+            {
+                { "antidistill.policy", policy },
+                { "antidistill.action", ActionName(action) },
+                { "antidistill.verdict", VerdictName(verdict) },
+                { "antidistill.shadow", shadow ? BoxedTrue : BoxedFalse },
+            };
+            _requests.Add(1, tags);
+        }
+
+        if (_risk.Enabled)
+        {
+            _risk.Record(risk, new KeyValuePair<string, object?>("antidistill.policy", policy));
+        }
+    }
+
+    /// <summary>A request let through without a score (no account, or a body that could not be read).</summary>
+    public void Unscored(string policy, string reason)
+    {
+        if (_requests.Enabled)
+        {
+            _requests.Add(1,
+                new KeyValuePair<string, object?>("antidistill.policy", policy),
+                new KeyValuePair<string, object?>("antidistill.action", "unscored"),
+                new KeyValuePair<string, object?>("antidistill.unscored_reason", reason));
+        }
+    }
+
+    public void Rejected(string policy, RejectionReason reason) => _rejections.Add(1,
+        new KeyValuePair<string, object?>("antidistill.policy", policy),
+        new KeyValuePair<string, object?>("antidistill.reason", ReasonName(reason)));
+
+    public void TokensCharged(string policy, long tokens) => _tokens.Add(tokens, new KeyValuePair<string, object?>("antidistill.policy", policy));
+
+    public void Linked(int processed) => _linked.Add(processed);
+}
