@@ -27,6 +27,20 @@ public sealed record SimulatedRequest
     /// <summary>Whether extended reasoning was requested.</summary>
     public bool Reasoning { get; init; }
 
+    /// <summary>The earlier turns of the conversation, oldest first, that the client sends again before <see cref="Prompt"/> (empty for single-turn).</summary>
+    /// <remarks>
+    /// The engine sees only their count (<see cref="TurnCount"/>); log writers render them into realistic bodies.
+    /// When the history ends with a <see cref="ChatRole.ToolCall"/>, <see cref="Prompt"/> is that call's result
+    /// (an agent loop's next step), not a new user message.
+    /// </remarks>
+    public ReadOnlyMemory<ChatTurn> History { get; init; }
+
+    /// <summary>The body format the client speaks, or <c>null</c> to let the writer choose per account.</summary>
+    public ApiFormat? Format { get; init; }
+
+    /// <summary>Names the tool list declared (clients of one product send the same one), or <c>null</c> for a generic one.</summary>
+    public string? ToolSet { get; init; }
+
     /// <summary>The population that sent it (ground truth, never shown to the engine).</summary>
     public required string Population { get; init; }
 
@@ -51,6 +65,9 @@ public sealed record ClientProfile
 
     /// <summary>Autonomous system number.</summary>
     public int? Asn { get; init; }
+
+    /// <summary>Name of the autonomous system; <c>null</c> to use <see cref="Networks.AsnOrganization(int)"/>.</summary>
+    public string? AsnOrg { get; init; }
 
     /// <summary>User agent.</summary>
     public string? UserAgent { get; init; }

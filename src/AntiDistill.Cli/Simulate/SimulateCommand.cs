@@ -1,9 +1,142 @@
 using System.CommandLine;
+using System.Globalization;
+using System.IO.Compression;
+using AntiDistill.Simulation;
 
 namespace AntiDistill.Cli.Simulate;
 
 /// <summary><c>antidistill simulate --out log.jsonl</c>.</summary>
 internal static class SimulateCommand
 {
-    public static Command Create() => new("simulate", "Write realistic simulated traffic in request-log v1, with a truth file (account -> population).");
+    /// <summary>Start of the simulated window unless <c>--start</c> is given (a Monday).</summary>
+    public static readonly DateTimeOffset DefaultStart = new(2026, 4, 6, 0, 0, 0, TimeSpan.Zero);
+
+    public static Command Create()
+    {
+        var output = new Option<FileInfo>("--out", "-o")
+        {
+            HelpName = "FILE",
+            Description = "The log to write: NAME.jsonl, or NAME.jsonl.gz for gzip. The truth is written beside it as NAME.truth.csv " +
+                "(account,population,campaign,requests,source: one row per account, campaign yes/no).",
+            Required = true,
+        };
+        var seed = new Option<int>("--seed")
+        {
+            HelpName = "N",
+            Description = "Random seed; the same seed (and options) writes the same files byte for byte.",
+            DefaultValueFactory = _ => 1,
+        };
+        var scale = new Option<double>("--scale")
+        {
+            HelpName = "X",
+            Description = "Multiplies every population's account count (scale 1: about 3,000 accounts and 250,000 requests over seven days).",
+            DefaultValueFactory = _ => 1.0,
+        };
+        var days = new Option<int>("--days")
+        {
+            HelpName = "DAYS",
+            Description = "Length of the simulated window in days.",
+            DefaultValueFactory = _ => 7,
+        };
+        var start = new Option<DateTimeOffset>("--start")
+        {
+            HelpName = "TIME",
+            Description = "Start of the window (RFC 3339, default 2026-04-06T00:00:00Z, a Monday).",
+            DefaultValueFactory = _ => DefaultStart,
+        };
+        var corpora = new Option<DirectoryInfo?>("--corpora")
+        {
+            HelpName = "DIR",
+            Description = "Directory of prompt corpora (JSONL of {\"text\",\"source\"}, e.g. ../shared/data/corpora). Without it a built-in generator writes the prompts.",
+        };
+        scale.Validators.Add(r =>
+        {
+            double value = r.GetValueOrDefault<double>();
+            if (!(value > 0 && value <= 100))
+            {
+                r.AddError("--scale must be greater than 0 and at most 100.");
+            }
+        });
+        days.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 365)
+            {
+                r.AddError("--days must be between 1 and 365.");
+            }
+        });
+        output.Validators.Add(r =>
+        {
+            var file = r.GetValueOrDefault<FileInfo>();
+            if (file is not null && !IsLogName(file.Name))
+            {
+                r.AddError($"--out must end in .jsonl or .jsonl.gz (got '{file.Name}').");
+            }
+        });
+
+        var command = new Command("simulate", "Write realistic simulated traffic in request-log v1, with a truth file (account -> population).")
+        {
+            output, seed, scale, days, start, corpora,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var settings = new SimulationSettings(
+                parse.GetRequiredValue(output).FullName,
+                parse.GetValue(seed),
+                parse.GetValue(scale),
+                parse.GetValue(days),
+                parse.GetValue(start),
+                parse.GetValue(corpora)?.FullName);
+            return Task.FromResult(Run(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation));
+        });
+        return command;
+    }
+
+    internal static int Run(SimulationSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    {
+        PromptLibrary prompts;
+        if (settings.Corpora is null)
+        {
+            prompts = PromptLibrary.BuiltIn(settings.Seed);
+        }
+        else if (!Directory.Exists(settings.Corpora))
+        {
+            stderr.WriteLine($"simulate: no corpora directory at '{settings.Corpora}'.");
+            return 1;
+        }
+        else
+        {
+            prompts = PromptLibrary.Load(settings.Corpora, settings.Seed);
+        }
+
+        try
+        {
+            var result = SimulationRun.Write(settings, prompts, cancellation);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Wrote {result.Records:N0} requests from {result.Accounts:N0} accounts ({result.Bytes / 1e6:N1} MB) to {settings.Output}"));
+            stdout.WriteLine($"Truth: {TruthFile.PathFor(settings.Output)} (prompts: {(prompts.FromCorpora ? "corpora" : "built-in generator")}, seed {settings.Seed.ToString(CultureInfo.InvariantCulture)})");
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("simulate: cancelled.");
+            return 130;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"simulate: cannot write '{settings.Output}': {e.Message}");
+            return 1;
+        }
+    }
+
+    private static bool IsLogName(string name) =>
+        name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl.gz", StringComparison.OrdinalIgnoreCase);
+
+    internal static Stream OpenLog(string path)
+    {
+        Stream file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Fastest) : file;
+    }
 }
+
+/// <summary>What <c>antidistill simulate</c> was asked for.</summary>
+internal sealed record SimulationSettings(string Output, int Seed, double Scale, int Days, DateTimeOffset Start, string? Corpora);

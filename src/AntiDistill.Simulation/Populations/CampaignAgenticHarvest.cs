@@ -46,10 +46,12 @@ public sealed class CampaignAgenticHarvest : Population
                     ToolCount = 6,
                     MaxOutputTokens = 64000,
                     Reasoning = true,
+                    Format = ApiFormat.OpenAIChatCompletions,
+                    ToolSet = "harvest-scaffold",
                     Client = new ClientProfile
                     {
                         Ip = string.Create(CultureInfo.InvariantCulture, $"34.{subnet}.{rng.Next(0, 8)}.{rng.Next(1, 255)}"),
-                        Asn = 15_169,
+                        Asn = Networks.CloudAsn,
                         UserAgent = "python-requests/2.32.3",
                         TlsFingerprint = "ja4_python_311",
                         Payment = "pm_" + account,

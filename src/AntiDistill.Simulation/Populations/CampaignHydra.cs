@@ -23,6 +23,10 @@ public sealed class CampaignHydra : Population
     /// <inheritdoc />
     public override string Name => "campaign_hydra";
 
+    /// <summary>An exit address of the residential proxy pool (shared with the reseller's other customers, see <see cref="OrganicVpnUser"/>).</summary>
+    internal static string ProxyAddress(int prefix, Random rng) =>
+        string.Create(CultureInfo.InvariantCulture, $"{60 + (prefix / 65536)}.{prefix / 256 % 256}.{prefix % 256}.{rng.Next(1, 255)}");
+
     /// <inheritdoc />
     public override bool IsCampaign => true;
 
@@ -66,9 +70,10 @@ public sealed class CampaignHydra : Population
             {
                 MaxOutputTokens = 32000,
                 Reasoning = rng.NextDouble() < 0.5,
+                Format = ApiFormat.AnthropicMessages,
                 Client = profiles[i] with
                 {
-                    Ip = string.Create(CultureInfo.InvariantCulture, $"{60 + (prefix / 65536)}.{prefix / 256 % 256}.{prefix % 256}.{rng.Next(1, 255)}"),
+                    Ip = ProxyAddress(prefix, rng),
                     Asn = Clients.ResidentialAsn(rng),
                 },
             };

@@ -19,7 +19,7 @@ internal static class Clients
     public static string ResidentialIp(Random rng) => string.Create(CultureInfo.InvariantCulture,
         $"{rng.Next(24, 220)}.{rng.Next(0, 256)}.{rng.Next(0, 256)}.{rng.Next(1, 255)}");
 
-    public static int ResidentialAsn(Random rng) => 7000 + rng.Next(400);
+    public static int ResidentialAsn(Random rng) => Networks.ResidentialAsnFirst + rng.Next(400);
 
     /// <summary>A person's own client: their network, browser or SDK, card, device, mailbox.</summary>
     public static ClientProfile Person(string account, Random rng)

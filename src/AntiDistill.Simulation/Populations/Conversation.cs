@@ -28,6 +28,9 @@ internal static class Conversation
             first = first with { Text = first.Text + CotTails[rng.Next(CotTails.Length)] };
         }
 
+        // History and replies come from a side stream so the main one (prompts, times, budgets) is what it always was.
+        var history = new TurnBuffer();
+        var side = new Random(StableSeed.Of(account, start.UtcTicks));
         for (int t = 0; t < turns; t++)
         {
             var prompt = t == 0 ? first : FollowUps.Next(rng);
@@ -43,7 +46,10 @@ internal static class Conversation
                 MaxOutputTokens = budget,
                 Reasoning = reasoning,
                 Client = client ?? ClientProfile.Unknown,
+                History = history.Snapshot,
             };
+            history.Add(new ChatTurn(ChatRole.User, prompt.Text));
+            history.Add(new ChatTurn(ChatRole.Assistant, Replies.Answer(side)));
             at = at.AddSeconds(Rhythm.ThinkSeconds(rng));
         }
     }

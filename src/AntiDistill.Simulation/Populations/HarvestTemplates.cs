@@ -23,4 +23,14 @@ internal static class HarvestTemplates
         "Compare the two responses to the user's request and say which response is better, with a rubric-based explanation.\n\nRequest: {0}\n\nResponse A: {1}\n\nResponse B: {2}",
         "Grade the following answer against the rubric (correctness, completeness, clarity), each out of 10.\n\nProblem: {0}\n\nAnswer: {1}",
     ];
+
+    /// <summary>Sweep wrappers dressed as a student's or a curious user's request, for <see cref="CampaignCamouflaged"/>.</summary>
+    public static readonly string[] Camouflaged =
+    [
+        "I'm preparing for an exam and got stuck on this one. Could you walk me through how you'd think about it before giving the answer?\n\n{0}",
+        "{0}\n\nCan you explain how you got there? I want to understand the reasoning, not just the answer.",
+        "My study group disagrees about this problem. Please reason it out carefully and show each step:\n{0}",
+        "hey, quick one: {0}\nexplain your thinking please",
+        "{0}",
+    ];
 }

@@ -20,6 +20,9 @@ public sealed class OrganicCodingAgent : Population
         "Tool result (shell): exit code {0}\n{1} files changed, {2} insertions(+), {3} deletions(-)",
     ];
 
+    /// <summary>The API the agent product calls. Default <see cref="ApiFormat.AnthropicMessages"/>.</summary>
+    public ApiFormat Format { get; init; } = ApiFormat.AnthropicMessages;
+
     /// <inheritdoc />
     public override string Name => "organic_coding_agent";
 
@@ -48,10 +51,23 @@ public sealed class OrganicCodingAgent : Population
                     var at = new DateTimeOffset(day, TimeSpan.Zero).AddHours(9 + (rng.NextDouble() * 10) - tz);
                     var first = context.Prompts.Pick(rng.NextDouble() < 0.5 ? PromptKind.Issue : PromptKind.Coding, rng);
                     int steps = Rhythm.Geometric(rng, 14);
+
+                    // The loop's history: the task, then each tool call with its result. A step's prompt is the
+                    // result of the call that ends its history, as agent clients send it. Side stream: see Conversation.
+                    var history = new TurnBuffer();
+                    var side = new Random(StableSeed.Of(account, at.UtcTicks));
+                    string? callId = null;
                     for (int step = 0; step < steps; step++)
                     {
                         string prompt = step == 0 ? first.Text : string.Format(System.Globalization.CultureInfo.InvariantCulture,
                             ToolOutputs[rng.Next(ToolOutputs.Length)], rng.Next(1, 400), rng.Next(1, 60), rng.Next(0, 999), rng.Next(0, 999));
+                        if (step > 0)
+                        {
+                            string tool = Replies.ToolOf(prompt, side);
+                            callId = CallId(side);
+                            history.Add(new ChatTurn(ChatRole.ToolCall, Replies.ToolArguments(tool, side), tool, callId));
+                        }
+
                         yield return Request(account, at, first with { Text = prompt }) with
                         {
                             SystemPrompt = SystemPrompt,
@@ -60,13 +76,19 @@ public sealed class OrganicCodingAgent : Population
                             MaxOutputTokens = 32000,
                             Reasoning = reasoning,
                             Client = client,
+                            History = history.Snapshot,
+                            Format = Format,
+                            ToolSet = "coding-agent",
                         };
+                        history.Add(step == 0 ? new ChatTurn(ChatRole.User, prompt) : new ChatTurn(ChatRole.ToolResult, prompt, null, callId));
                         at = at.AddSeconds(3 + (rng.NextDouble() * 25));
                     }
                 }
             }
         }
     }
+
+    private static string CallId(Random rng) => "call_" + rng.NextInt64(1L << 40, 1L << 48).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string BuildSystemPrompt()
     {

@@ -15,8 +15,9 @@ public sealed class OrganicNatGroup : OrganicCasual
     /// <inheritdoc />
     protected override ClientProfile Client(string account, Random rng)
     {
-        // Stable per account: each person sits behind one of the NAT addresses.
-        int nat = (account.GetHashCode(StringComparison.Ordinal) & int.MaxValue) % Addresses;
-        return Clients.Person(account, rng) with { Ip = $"198.51.{100 + nat}.7", Asn = 64_500 };
+        // Stable per account: each person sits behind one of the NAT addresses. StableSeed, not string.GetHashCode,
+        // which is salted per process and made the same seed write different logs from one run to the next.
+        int nat = StableSeed.Of(account, 0) % Addresses;
+        return Clients.Person(account, rng) with { Ip = $"198.51.{100 + nat}.7", Asn = Networks.CampusAsn };
     }
 }

@@ -22,7 +22,7 @@ public sealed class OrganicTeam : Population
                 Org = "org_" + team,
                 EmailDomain = team + "-robotics.example",
                 Ip = $"203.0.113.{rng.Next(2, 250)}",
-                Asn = 64_511,
+                Asn = Networks.OfficeAsn,
             };
             int tz = 1;
             for (var day = context.Start.Date; day < context.End; day = day.AddDays(1))

@@ -1,0 +1,72 @@
+using AntiDistill.Simulation;
+
+namespace AntiDistill.Cli.Simulate;
+
+/// <summary>
+/// The traffic <c>antidistill simulate</c> writes: every threat and false-positive trap of DESIGN.md, at
+/// account counts that scale together. At scale 1 (seven days) it is about 2,300 organic and 660 campaign
+/// accounts and about 250,000 requests.
+/// </summary>
+internal static class SimulationMix
+{
+    /// <summary>Organic populations and their accounts at scale 1.</summary>
+    private static readonly (Func<Population> Create, int Accounts)[] Organic =
+    [
+        (() => new OrganicCasual(), 1500),
+        (() => new OrganicNatGroup { Addresses = 3 }, 150),   // a campus behind three addresses
+        (() => new OrganicNatGroup { Addresses = 1 }, 120),   // a carrier-grade NAT: one address
+        (() => new OrganicVpnUser(), 150),
+        (() => new OrganicHeavyUser(), 20),
+        (() => new OrganicCodingAgent { Format = ApiFormat.AnthropicMessages }, 40),
+        (() => new OrganicCodingAgent { Format = ApiFormat.OpenAIResponses }, 20),
+        (() => new OrganicBatchJob(), 6),
+        (() => new OrganicBenchmarkEvaluator(), 10),
+    ];
+
+    /// <summary>Teams: each part is its own company (one card, one org), so several parts of a few accounts.</summary>
+    private const int Teams = 8;
+
+    private const int AccountsPerTeam = 6;
+
+    private static readonly (Func<Population> Create, int Accounts)[] Campaigns =
+    [
+        (() => new CampaignHydra(), 300),
+        (() => new CampaignAgenticHarvest(), 100),
+        (() => new CampaignCamouflaged(), 100),
+        (() => new CampaignCotSweep(), 20),
+        (() => new CampaignGradingSweep(), 10),
+    ];
+
+    /// <summary>Populations every mix contains (the truth file lists them even at tiny scales).</summary>
+    public static IReadOnlyList<string> PopulationNames { get; } =
+    [
+        "organic_casual", "organic_nat", "organic_vpn", "organic_heavy", "organic_coding_agent", "organic_batch_job",
+        "organic_benchmark_eval", "organic_team", "campaign_hydra", "campaign_agentic", "campaign_camouflaged",
+        "campaign_cot_sweep", "campaign_grading_sweep",
+    ];
+
+    /// <summary>The scenario at <paramref name="scale"/> times the scale-1 account counts (each population keeps at least one account).</summary>
+    public static Scenario Create(double scale)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        var scenario = new Scenario();
+        foreach (var (create, accounts) in Organic)
+        {
+            scenario.Add(create(), Scaled(accounts, scale));
+        }
+
+        for (int t = 0, teams = Math.Max(1, (int)Math.Round(Teams * scale)); t < teams; t++)
+        {
+            scenario.Add(new OrganicTeam(), AccountsPerTeam);
+        }
+
+        foreach (var (create, accounts) in Campaigns)
+        {
+            scenario.Add(create(), Scaled(accounts, scale));
+        }
+
+        return scenario;
+    }
+
+    private static int Scaled(int accounts, double scale) => Math.Max(1, (int)Math.Round(accounts * scale));
+}
