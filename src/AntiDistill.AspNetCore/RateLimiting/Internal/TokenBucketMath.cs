@@ -18,7 +18,7 @@ internal static class TokenBucketMath
     public static TokenBucketResult TryTake(ref double level, double tokens, in TokenBucketLimits limits)
     {
         double admit = Math.Min(Math.Max(tokens, 0), limits.Capacity);
-        if (level + (Tolerance * admit) >= admit)
+        if (level + (Tolerance * Math.Max(admit, 1)) >= admit)
         {
             level = Math.Max(level - Math.Max(tokens, 0), -limits.MaxDebt);
             return new TokenBucketResult(true, level, TimeSpan.Zero);
