@@ -12,6 +12,7 @@ public sealed class AntiDistillationRejectedContext
         Reason = reason;
         Problem = problem;
         RetryAfter = retryAfter;
+        Feature = httpContext.Features.Get<IAntiDistillationFeature>();
     }
 
     /// <summary>The refused request. Write to its response to replace the middleware's.</summary>
@@ -27,5 +28,5 @@ public sealed class AntiDistillationRejectedContext
     public TimeSpan? RetryAfter { get; set; }
 
     /// <summary>The assessment, on <see cref="IAntiDistillationFeature"/> (null for a bad body that was not scored).</summary>
-    public IAntiDistillationFeature? Feature => HttpContext.Features.Get<IAntiDistillationFeature>();
+    public IAntiDistillationFeature? Feature { get; }
 }
