@@ -1,0 +1,163 @@
+using AntiDistill.Cli.Analyze;
+
+namespace AntiDistill.Cli.Report;
+
+/// <summary>Turns the engine's end state and what replay recorded into an <see cref="AnalysisReport"/>.</summary>
+internal static class ReportBuilder
+{
+    public static AnalysisReport Build(DistillationEngine engine, ReplayStage replay, long badLines, LogSource source, RiskModelOptions risk)
+    {
+        var table = replay.Accounts;
+        var clusters = BuildClusters(engine, table);
+        var clusterOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var cluster in clusters)
+        {
+            foreach (string member in cluster.Accounts)
+            {
+                clusterOf[member] = cluster.Id;
+            }
+        }
+
+        var accounts = new List<AccountFinding>(table.Count);
+        for (int i = 0; i < table.Count; i++)
+        {
+            ref var entry = ref table[i];
+            accounts.Add(BuildAccount(engine, entry, clusterOf.GetValueOrDefault(entry.Name)));
+        }
+
+        accounts.Sort(static (a, b) =>
+            b.Verdict != a.Verdict ? b.Verdict.CompareTo(a.Verdict)
+            : b.Risk != a.Risk ? b.Risk.CompareTo(a.Risk)
+            : string.CompareOrdinal(a.Account, b.Account));
+
+        return new AnalysisReport
+        {
+            Input = new ReportInput
+            {
+                Lines = replay.Lines,
+                Records = replay.Records,
+                BadLines = badLines,
+                Accounts = table.Count,
+                FirstTs = replay.Records > 0 ? At(replay.FirstTicks) : null,
+                LastTs = replay.Records > 0 ? At(replay.LastTicks) : null,
+                Bytes = source.Length,
+                Compressed = source.Compressed,
+                UnreadBodies = replay.UnreadBodies,
+                LateRecords = replay.LateRecords,
+            },
+            Thresholds = new ReportThresholds(risk.SuspiciousThreshold, risk.CampaignThreshold),
+            Accounts = accounts,
+            Clusters = clusters,
+            Timeline = BuildTimeline(replay.Timeline),
+        };
+    }
+
+    private static AccountFinding BuildAccount(DistillationEngine engine, in AccountEntry entry, string? cluster)
+    {
+        bool tracked = engine.TryAssess(entry.Id, out var assessment);
+        return new AccountFinding
+        {
+            Account = entry.Name,
+            Requests = entry.Requests,
+            Risk = Round(tracked ? assessment.Risk : entry.LastRisk),
+            Verdict = tracked ? assessment.Verdict : entry.LastVerdict,
+            Cluster = cluster,
+            FirstFlaggedRequest = entry.FirstFlagged > 0 ? entry.FirstFlagged : null,
+            FirstFlaggedTs = entry.FirstFlagged > 0 ? At(entry.FirstFlaggedTicks) : null,
+            AccountRisk = Round(tracked ? assessment.AccountRisk : entry.LastRisk),
+            ClusterRisk = Round(tracked ? assessment.ClusterRisk : 0),
+            FirstTs = At(entry.FirstTicks),
+            LastTs = At(entry.LastTicks),
+            Evicted = !tracked,
+            Signals = tracked ? SignalsOf(assessment.Signals) : [],
+        };
+    }
+
+    private static List<ClusterFinding> BuildClusters(DistillationEngine engine, AccountTable table)
+    {
+        var result = new List<ClusterFinding>();
+        foreach (var cluster in engine.GetClusters())
+        {
+            if (cluster.Accounts.Count < 2)
+            {
+                continue;
+            }
+
+            var names = new List<string>(cluster.Accounts.Count);
+            int requests = 0;
+            foreach (var id in cluster.Accounts)
+            {
+                if (table.TryFind(id, out int row))
+                {
+                    names.Add(table[row].Name);
+                    requests += table[row].Requests;
+                }
+            }
+
+            names.Sort(StringComparer.Ordinal);
+            var evidence = cluster.Evidence
+                .Where(kv => kv.Value > 0)
+                .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+                .Select(kv => new EvidenceEntry(LinkKindNames.GetName(kv.Key), kv.Value))
+                .ToList();
+            result.Add(new ClusterFinding
+            {
+                Id = cluster.Id.ToString(),
+                Accounts = names,
+                Risk = Round(cluster.Risk),
+                Verdict = cluster.Verdict,
+                Requests = requests,
+                Evidence = evidence,
+                DistinctContent = (Math.Round(cluster.DistinctContent.Cluster, 1), Math.Round(cluster.DistinctContent.LargestMember, 1)),
+                Signals = SignalsOf([.. cluster.Signals]),
+            });
+        }
+
+        result.Sort(static (a, b) =>
+            b.Verdict != a.Verdict ? b.Verdict.CompareTo(a.Verdict)
+            : b.Risk != a.Risk ? b.Risk.CompareTo(a.Risk)
+            : string.CompareOrdinal(a.Id, b.Id));
+        return result;
+    }
+
+    /// <summary>The signals that say anything (non-zero value or share), the weightiest first.</summary>
+    private static List<SignalEntry> SignalsOf(ReadOnlySpan<SignalScore> scores)
+    {
+        var list = new List<(SignalScore Score, int Order)>(scores.Length);
+        for (int i = 0; i < scores.Length; i++)
+        {
+            if (scores[i].Value != 0 || scores[i].Contribution != 0)
+            {
+                list.Add((scores[i], i));
+            }
+        }
+
+        list.Sort(static (a, b) =>
+        {
+            int byShare = Math.Abs(b.Score.Contribution).CompareTo(Math.Abs(a.Score.Contribution));
+            return byShare != 0 ? byShare : a.Order.CompareTo(b.Order);
+        });
+        return list.ConvertAll(static s => new SignalEntry(s.Score.Name, Round(s.Score.Value), Round(s.Score.Contribution)));
+    }
+
+    private static ReportTimeline BuildTimeline(Timeline timeline)
+    {
+        var buckets = new List<(long, long, long)>(timeline.Count);
+        for (int i = 0; i < timeline.Count; i++)
+        {
+            buckets.Add((timeline[i, Verdict.Organic], timeline[i, Verdict.Suspicious], timeline[i, Verdict.Campaign]));
+        }
+
+        return new ReportTimeline
+        {
+            Start = timeline.StartTicks >= 0 ? At(timeline.StartTicks) : null,
+            Bucket = TimeSpan.FromTicks(timeline.WidthTicks),
+            Buckets = buckets,
+        };
+    }
+
+    private static DateTimeOffset At(long ticks) => new(ticks, TimeSpan.Zero);
+
+    /// <summary>Four decimals: enough to rank, few enough to read; and no float noise to make reruns differ.</summary>
+    private static double Round(float value) => Math.Round((double)value, 4);
+}
