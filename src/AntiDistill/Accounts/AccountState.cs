@@ -27,6 +27,9 @@ internal sealed class AccountState
     /// <summary>Set on every request, cleared by the store's eviction hand: the "recently used" bit of CLOCK.</summary>
     public bool Referenced;
 
+    /// <summary>This node's own contribution when the engine shares state with other nodes, else null.</summary>
+    public ReplicaState? Replica;
+
     public AccountState(AccountId account) => Account = account;
 
     public int Requests => Activity.Requests;
@@ -46,6 +49,7 @@ internal sealed class AccountState
         Profile = default;
         LinkNode = 0;
         Referenced = false;
+        Replica?.Reset();
     }
 
     /// <summary>Folds one request in.</summary>
@@ -82,6 +86,26 @@ internal sealed class AccountState
         {
             NearestDistances.Add(nearest / DistanceBucketWidth);
         }
+
+        Replica?.Observe(request, features.Template, nearest < 64 ? nearest / DistanceBucketWidth : -1);
+    }
+
+    /// <summary>
+    /// Rebuilds the summable parts as this node's own contribution plus <paramref name="remote"/> (the other
+    /// nodes'), and max-merges the remote sketches in. Requires <see cref="Replica"/>.
+    /// </summary>
+    public void RebuildFrom(ReplicaState own, in ContributionParts remote)
+    {
+        Activity = own.Activity;
+        Activity.MergeFrom(remote.Activity);
+        Gaps = own.Gaps;
+        Gaps.MergeFrom(remote.Gaps);
+        Templates = own.Templates;
+        Templates.MergeFrom(remote.Templates);
+        NearestDistances = own.Distances;
+        NearestDistances.MergeFrom(remote.Distances);
+        Content.MergeFrom(remote.Content);
+        Profile.MergeFrom(remote.Profile);
     }
 
     /// <summary>

@@ -14,7 +14,9 @@ internal sealed class AccountStore
     private readonly int _shardMask;
     private readonly long _idleMs;
 
-    public AccountStore(AccountStoreOptions options)
+    /// <param name="options">Bounds.</param>
+    /// <param name="replicated">Whether each account also keeps this node's own contribution (<see cref="ReplicaState"/>).</param>
+    public AccountStore(AccountStoreOptions options, bool replicated = false)
     {
         // Never more shards than accounts, so that every shard holds at least one; the shares then add
         // up to MaxAccounts exactly (the first MaxAccounts % shards shards take one more).
@@ -28,7 +30,7 @@ internal sealed class AccountStore
         _shards = new Shard[shards];
         for (int i = 0; i < shards; i++)
         {
-            _shards[i] = new Shard((maxAccounts / shards) + (i < maxAccounts % shards ? 1 : 0));
+            _shards[i] = new Shard((maxAccounts / shards) + (i < maxAccounts % shards ? 1 : 0), replicated);
         }
 
         _shardMask = shards - 1;
@@ -94,9 +96,21 @@ internal sealed class AccountStore
         return evicted;
     }
 
+    /// <summary>Adds every tracked account to <paramref name="into"/> (one shard lock at a time; off the request path).</summary>
+    public void CopyAccounts(List<AccountId> into)
+    {
+        foreach (var shard in _shards)
+        {
+            lock (shard.Gate)
+            {
+                shard.CopyAccounts(into);
+            }
+        }
+    }
+
     private Shard ShardOf(AccountId account) => _shards[(int)(account.Value >> 32) & _shardMask];
 
-    private sealed class Shard(int capacity)
+    private sealed class Shard(int capacity, bool replicated)
     {
         private readonly Dictionary<ulong, int> _index = [];
         private AccountState[] _slots = [];
@@ -135,7 +149,7 @@ internal sealed class AccountStore
                 }
 
                 slot = Count++;
-                state = _slots[slot] ??= new AccountState(account);
+                state = _slots[slot] ??= new AccountState(account) { Replica = replicated ? new ReplicaState() : null };
                 state.Reset(account);
             }
             else
@@ -163,6 +177,14 @@ internal sealed class AccountStore
                 }
 
                 candidate.Referenced = false;
+            }
+        }
+
+        public void CopyAccounts(List<AccountId> into)
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                into.Add(_slots[i].Account);
             }
         }
 

@@ -58,6 +58,57 @@ internal struct ActivityCounters
         Hours.MergeFrom(other.Hours);
     }
 
+    /// <summary>
+    /// What <paramref name="earlier"/> lacks of this (both sums over the same requests at two times): the counts
+    /// that grew, the span seen so far. Counts that shrank (a contributor expired) add nothing.
+    /// </summary>
+    public readonly ActivityCounters DeltaSince(in ActivityCounters earlier)
+    {
+        var delta = default(ActivityCounters);
+        int requests = Requests - earlier.Requests;
+        if (requests <= 0)
+        {
+            return delta;
+        }
+
+        delta.FirstSeenMs = FirstSeenMs;
+        delta.LastSeenMs = LastSeenMs;
+        delta.Requests = requests;
+        delta.ChainOfThought = Math.Max(0, ChainOfThought - earlier.ChainOfThought);
+        delta.Grading = Math.Max(0, Grading - earlier.Grading);
+        delta.Hungry = Math.Max(0, Hungry - earlier.Hungry);
+        delta.SingleTurn = Math.Max(0, SingleTurn - earlier.SingleTurn);
+        delta.TraceHarvest = Math.Max(0, TraceHarvest - earlier.TraceHarvest);
+        for (int c = 0; c < CapabilityCounts.Count; c++)
+        {
+            delta.Capabilities[c] = Math.Max(0, Capabilities[c] - earlier.Capabilities[c]);
+        }
+
+        for (int h = 0; h < 24; h++)
+        {
+            // A few requests per account between two syncs: adding them one by one is cheap and keeps the histogram's sums exact.
+            for (int i = Math.Max(0, Hours[h] - earlier.Hours[h]); i > 0; i--)
+            {
+                delta.Hours.Add(h);
+            }
+        }
+
+        return delta;
+    }
+
+    /// <summary>Whether the counts are sane (a decoded contribution from another node is checked before use).</summary>
+    public readonly bool IsValid()
+    {
+        bool valid = Requests >= 0 && ChainOfThought >= 0 && Grading >= 0 && Hungry >= 0 && SingleTurn >= 0 && TraceHarvest >= 0
+            && LastSeenMs >= FirstSeenMs;
+        for (int c = 0; c < CapabilityCounts.Count; c++)
+        {
+            valid &= Capabilities[c] >= 0;
+        }
+
+        return valid;
+    }
+
     /// <summary>Writes the signals that depend on counters alone; the others are left as they are.</summary>
     public readonly void ComputeSignals(RiskModelOptions options, Span<float> values)
     {

@@ -27,4 +27,8 @@ public sealed class AntiDistillationOptions
     /// <summary>The account store.</summary>
     [ValidateObjectMembers]
     public AccountStoreOptions Accounts { get; set; } = new();
+
+    /// <summary>Sharing account state with other nodes (off unless a store such as AntiDistill.Redis turns it on).</summary>
+    [ValidateObjectMembers]
+    public ReplicationOptions Replication { get; set; } = new();
 }

@@ -26,10 +26,14 @@ public sealed class DistillationEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         _extractor = extractor ?? PromptFeatureExtractor.Default;
-        _accounts = new AccountStore(options.Accounts);
+        bool replicated = options.Replication.Enabled;
+        _accounts = new AccountStore(options.Accounts, replicated);
         _risk = new RiskModel(options.Risk);
         _time = timeProvider ?? TimeProvider.System;
-        _linker = options.Linkage.Enabled ? new Linker(options.Linkage, _risk, _accounts) : null;
+        _linker = options.Linkage.Enabled
+            ? new Linker(options.Linkage, _risk, _accounts, replicated ? options.Replication.ChangeFeedCapacity : 0)
+            : null;
+        Replica = replicated ? new StateReplica(options.Replication, _accounts, _risk, _linker, _time) : null;
         _signupBurstMs = Math.Max(1, (long)options.Linkage.SignupBurst.Window.TotalMilliseconds);
         _synchronyMs = Math.Max(1, (long)options.Linkage.SynchronyBucket.TotalMilliseconds);
         Identities = new IdentityHasher(options.IdentityKey is { } key ? Convert.FromBase64String(key) : RandomNumberGenerator.GetBytes(32));
@@ -40,6 +44,9 @@ public sealed class DistillationEngine
 
     /// <summary>Accounts currently tracked.</summary>
     public int TrackedAccounts => _accounts.Count;
+
+    /// <summary>Sharing state with other nodes, when <see cref="ReplicationOptions.Enabled"/>; else null.</summary>
+    public StateReplica? Replica { get; }
 
     /// <summary>Folds one request into its account and returns the account's assessment after it.</summary>
     /// <exception cref="ArgumentException">The observation has no account.</exception>
@@ -66,6 +73,11 @@ public sealed class DistillationEngine
         using (_accounts.EnterForUpdate(observation.Account, out var state))
         {
             state.Observe(summary, features);
+            if (state.Replica is { Dirty: false } own)
+            {
+                own.Dirty = Replica!.Enqueue(observation.Account);
+            }
+
             state.ComputeSignals(_risk.Options, values);
             assessment.Requests = state.Requests;
             node = state.LinkNode;
@@ -114,6 +126,18 @@ public sealed class DistillationEngine
     /// </summary>
     /// <returns>How many requests were processed.</returns>
     public int ProcessLinkage() => _linker?.ProcessPending() ?? 0;
+
+    /// <summary>
+    /// The smallest member account of a cluster: unlike <see cref="ClusterId"/>, which each node numbers on its own,
+    /// nodes that share state agree on it once they agree on the members, so a shared store keys a cluster's budget
+    /// by it. False when the cluster is unknown. Safe from any thread, allocation-free.
+    /// </summary>
+    public bool TryGetClusterAnchor(ClusterId cluster, out AccountId anchor)
+    {
+        ulong value = _linker?.AnchorOf(cluster.Value) ?? 0;
+        anchor = new AccountId(value);
+        return value != 0;
+    }
 
     /// <summary>Requests dropped from linkage because the queue was full (scoring is never dropped).</summary>
     public long LinkageDropped => _linker?.Dropped ?? 0;

@@ -19,6 +19,7 @@ internal sealed class ClusterGraph
     private float[] _clusterRisk = new float[64];
     private int[] _clusterEvidence = new int[64 * LinkKindNames.Count];
     private int[] _clusterRoot = new int[64];
+    private ulong[] _clusterAnchor = new ulong[64];
     private int _nodes = 1; // node 0 means "none"
 
     public int ClusterCount { get; private set; }
@@ -100,6 +101,13 @@ internal sealed class ClusterGraph
 
     public int RootOfCluster(int cluster) => Find(_clusterRoot[cluster]);
 
+    /// <summary>The smallest member account of a cluster (0 when unknown). Safe to call from any thread.</summary>
+    public ulong AnchorOf(int cluster)
+    {
+        var anchors = Volatile.Read(ref _clusterAnchor);
+        return (uint)cluster < (uint)anchors.Length ? anchors[cluster] : 0;
+    }
+
     /// <summary>Members of the set containing <paramref name="node"/>.</summary>
     public IEnumerable<int> Members(int node)
     {
@@ -129,6 +137,8 @@ internal sealed class ClusterGraph
         // The cluster id that survives: the larger set's, the older one on a tie, a new one for two singletons.
         int idA = _nodeCluster[ra], idB = _nodeCluster[rb];
         int keep = idA == 0 ? idB : idB == 0 ? idA : _size[ra] == _size[rb] ? Math.Min(idA, idB) : idA;
+        ulong anchorA = idA == 0 ? _accounts[ra].Value : _clusterAnchor[idA];
+        ulong anchorB = idB == 0 ? _accounts[rb].Value : _clusterAnchor[idB];
         if (keep == 0)
         {
             keep = NewCluster();
@@ -151,6 +161,10 @@ internal sealed class ClusterGraph
         }
 
         _clusterRoot[keep] = ra;
+
+        // The anchor is the smallest member account: nodes that converge on the same members agree on it whatever
+        // their local cluster ids, so a shared store can key a cluster's budget by it.
+        _clusterAnchor[keep] = Math.Min(anchorA, anchorB);
         return ra;
     }
 
@@ -178,6 +192,9 @@ internal sealed class ClusterGraph
             var risks = _clusterRisk;
             Array.Resize(ref risks, risks.Length * 2);
             Array.Resize(ref _clusterRoot, risks.Length);
+            var anchors = _clusterAnchor;
+            Array.Resize(ref anchors, risks.Length);
+            Volatile.Write(ref _clusterAnchor, anchors);
             var evidence = _clusterEvidence;
             Array.Resize(ref evidence, risks.Length * LinkKindNames.Count);
             Volatile.Write(ref _clusterEvidence, evidence);

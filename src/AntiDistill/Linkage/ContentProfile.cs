@@ -27,6 +27,15 @@ internal struct ContentProfile
         }
     }
 
+    /// <summary>Folds another profile in: afterwards this is the profile of the union of both prompt sets.</summary>
+    public void MergeFrom(in ContentProfile other)
+    {
+        for (int i = 0; i < Length; i++)
+        {
+            this[i] = Math.Max(this[i], other[i]);
+        }
+    }
+
     public readonly ProfileBands Bands()
     {
         var bands = default(ProfileBands);

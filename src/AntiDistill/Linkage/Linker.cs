@@ -27,10 +27,19 @@ internal sealed class Linker
     private float[] _ownRisk = new float[1024];
     private int[] _activeBuckets = new int[1024];
     private ulong[] _lastBucket = new ulong[1024];
+    private readonly Dictionary<ulong, LinkAttributes>? _outbox;
+    private readonly int _outboxCapacity;
     private long _dropped;
 
-    public Linker(LinkageOptions options, RiskModel risk, AccountStore accounts)
+    /// <param name="options">Linkage options.</param>
+    /// <param name="risk">The risk model clusters are scored with.</param>
+    /// <param name="accounts">The account store, to tell accounts their node.</param>
+    /// <param name="outboxCapacity">When positive, the latest attributes of each locally observed account are kept
+    /// (up to this many accounts) for <see cref="DrainOutbox"/>, so a replica can ship them to other nodes.</param>
+    public Linker(LinkageOptions options, RiskModel risk, AccountStore accounts, int outboxCapacity = 0)
     {
+        _outboxCapacity = outboxCapacity;
+        _outbox = outboxCapacity > 0 ? [] : null;
         _options = options;
         _risk = risk;
         _accounts = accounts;
@@ -72,6 +81,9 @@ internal sealed class Linker
         _graph.CopyEvidence(cluster, evidence);
         return (cluster, _graph.RiskOf(cluster));
     }
+
+    /// <summary>The smallest member account of a cluster, or 0; from any thread.</summary>
+    public ulong AnchorOf(int cluster) => cluster <= 0 ? 0 : _graph.AnchorOf(cluster);
 
     /// <summary>Runs <paramref name="read"/> on the graph with no processing going on (for summaries).</summary>
     public T Read<T>(Func<ClusterGraph, T> read)
@@ -137,7 +149,17 @@ internal sealed class Linker
         _graph.ActivityOf(root).Add(e.Summary);
         _dirty.Add(root);
 
-        long now = e.Summary.TimestampMs;
+        var attributes = LinkAttributes.From(e);
+        LinkAll(attributes, node);
+        if (_outbox is not null && (_outbox.Count < _outboxCapacity || _outbox.ContainsKey(e.Account.Value)))
+        {
+            _outbox[e.Account.Value] = attributes;
+        }
+    }
+
+    private void LinkAll(in LinkAttributes e, int node)
+    {
+        long now = e.TimestampMs;
         Link(LinkKind.Payment, e.Payment, node, now);
         Link(LinkKind.Device, e.Device, node, now);
         Link(LinkKind.Network, e.Network, node, now);
@@ -147,7 +169,7 @@ internal sealed class Linker
         Link(LinkKind.SystemPrompt, e.SystemPrompt, node, now);
         Link(LinkKind.PromptFrame, e.Opening, node, now);
         Link(LinkKind.PromptFrame, e.Closing, node, now);
-        if (e.SynchronyBucket != _lastBucket[node])
+        if (e.SynchronyBucket != 0 && e.SynchronyBucket != _lastBucket[node])
         {
             _lastBucket[node] = e.SynchronyBucket;
             _activeBuckets[node]++;
@@ -159,6 +181,59 @@ internal sealed class Linker
         for (int b = 0; b < ProfileBands.Count; b++)
         {
             Link(LinkKind.ContentProfile, bands[b], node, now);
+        }
+    }
+
+    /// <summary>Moves the latest attributes of the accounts observed here since the last call into <paramref name="into"/>.</summary>
+    public void DrainOutbox(Dictionary<ulong, LinkAttributes> into)
+    {
+        if (_outbox is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            foreach (var (account, attributes) in _outbox)
+            {
+                into[account] = attributes;
+            }
+
+            _outbox.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Takes in what another node saw of an account: its own risk as rebuilt here, the activity its cluster has not
+    /// counted yet, and the attributes of its latest requests there (oldest first), linked as if observed here.
+    /// Clusters that changed are rescored by the next <see cref="ProcessPending"/>.
+    /// </summary>
+    public void Import(AccountId account, float risk, in ActivityCounters activity, ReadOnlySpan<LinkAttributes> attributes)
+    {
+        lock (_gate)
+        {
+            int node = NodeOf(account);
+            if (node == 0)
+            {
+                return;
+            }
+
+            using (_accounts.EnterForRead(account, out var state))
+            {
+                if (state is not null && state.LinkNode == 0)
+                {
+                    state.LinkNode = node;
+                }
+            }
+
+            _ownRisk[node] = risk;
+            int root = _graph.Find(node);
+            _graph.ActivityOf(root).MergeFrom(activity);
+            _dirty.Add(root);
+            foreach (ref readonly var a in attributes)
+            {
+                LinkAll(a, node);
+            }
         }
     }
 

@@ -1,0 +1,48 @@
+using StackExchange.Redis;
+
+namespace AntiDistill.Redis.Internal;
+
+/// <summary>
+/// The multiplexer: the one from DI, or one this library opens from <see cref="RedisStateOptions.ConnectionString"/>
+/// in the background, so that start-up never waits for (or fails on) an unreachable Redis.
+/// </summary>
+internal sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly Task<IConnectionMultiplexer> _connecting;
+    private readonly bool _owned;
+
+    public RedisConnection(IConnectionMultiplexer multiplexer)
+    {
+        _connecting = Task.FromResult(multiplexer);
+    }
+
+    public RedisConnection(string connectionString, RedisStateOptions options)
+    {
+        var configuration = ConfigurationOptions.Parse(connectionString);
+
+        // Keep reconnecting in the background instead of throwing, and fail commands at once while disconnected
+        // instead of queueing them: the callers fall back to local state, they must not wait for a dead server.
+        configuration.AbortOnConnectFail = false;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        // Synchronous calls are the limits' (bounded by the operation timeout); asynchronous ones also carry sync batches.
+        int timeout = (int)Math.Max(options.SyncTimeout.TotalMilliseconds, options.OperationTimeout.TotalMilliseconds);
+        configuration.SyncTimeout = (int)Math.Max(1, options.OperationTimeout.TotalMilliseconds);
+        configuration.AsyncTimeout = timeout;
+        configuration.ConnectTimeout = Math.Max(timeout, 1000);
+        _owned = true;
+        _connecting = Task.Run(async () => (IConnectionMultiplexer)await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false));
+    }
+
+    /// <summary>The database once connected; null while the first connection attempt runs (callers treat it as a failure).</summary>
+    public IDatabase? TryGetDatabase() => _connecting.IsCompletedSuccessfully ? _connecting.Result.GetDatabase() : null;
+
+    public async ValueTask<IDatabase> GetDatabaseAsync() => (await _connecting.ConfigureAwait(false)).GetDatabase();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned && _connecting.IsCompletedSuccessfully)
+        {
+            await _connecting.Result.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
