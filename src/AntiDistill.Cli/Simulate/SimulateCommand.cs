@@ -29,7 +29,7 @@ internal static class SimulateCommand
         var scale = new Option<double>("--scale")
         {
             HelpName = "X",
-            Description = "Multiplies every population's account count (scale 1: about 3,000 accounts and 250,000 requests over seven days).",
+            Description = "Multiplies every population's account count (scale 1: about 2,500 active accounts and 200,000 requests over seven days; --scale 1.1 for a log of 200,000+ records).",
             DefaultValueFactory = _ => 1.0,
         };
         var days = new Option<int>("--days")

@@ -168,3 +168,12 @@ public class SimulateCommandTests(SmallLogFixture fixture) : IClassFixture<Small
         Assert.StartsWith("simulate: cannot write", stderr, StringComparison.Ordinal);
     }
 }
+
+public class TruthFileTests
+{
+    [Theory]
+    [InlineData("/tmp/x/log.jsonl", "/tmp/x/log.truth.csv")]
+    [InlineData("/tmp/x/log.jsonl.gz", "/tmp/x/log.truth.csv")]
+    [InlineData("/tmp/x/LOG.JSONL.GZ", "/tmp/x/LOG.truth.csv")]
+    public void PathFor_LogName_TruthBesideIt(string log, string truth) => Assert.Equal(truth, TruthFile.PathFor(log));
+}
