@@ -33,10 +33,26 @@ internal sealed class RedisConnection : IAsyncDisposable
         _connecting = Task.Run(async () => (IConnectionMultiplexer)await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false));
     }
 
-    /// <summary>The database once connected; null while the first connection attempt runs (callers treat it as a failure).</summary>
-    public IDatabase? TryGetDatabase() => _connecting.IsCompletedSuccessfully ? _connecting.Result.GetDatabase() : null;
+    /// <summary>The database, waiting at most <paramref name="wait"/> for the first connection attempt; null when it is not done (callers treat it as a failure).</summary>
+    public IDatabase? TryGetDatabase(TimeSpan wait)
+    {
+        if (!_connecting.IsCompleted)
+        {
+            try
+            {
+                _connecting.Wait(wait);
+            }
+            catch (AggregateException)
+            {
+                return null;
+            }
+        }
 
-    public async ValueTask<IDatabase> GetDatabaseAsync() => (await _connecting.ConfigureAwait(false)).GetDatabase();
+        return _connecting.IsCompletedSuccessfully ? _connecting.Result.GetDatabase() : null;
+    }
+
+    public async ValueTask<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken = default) =>
+        (await _connecting.WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
 
     public async ValueTask DisposeAsync()
     {

@@ -27,6 +27,7 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
     private readonly DistillationEngine _engine;
     private readonly RedisFailureMode _mode;
     private readonly TimeSpan _closedRetryAfter;
+    private readonly TimeSpan _operationTimeout;
     private readonly ILogger _logger;
 
     public RedisTokenBucketStore(RedisConnection connection, RedisResilience resilience, RedisMetrics metrics, RedisStateOptions options,
@@ -40,6 +41,7 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
         _engine = engine;
         _mode = options.FailureMode;
         _closedRetryAfter = options.BreakerBreakDuration;
+        _operationTimeout = options.OperationTimeout;
         _logger = logger;
     }
 
@@ -64,7 +66,7 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
         {
             return await _resilience.Operation.ExecuteAsync(
                 static async (s, ct) => TokenBucketScript.Read(
-                    await s.Db().ScriptEvaluateAsync(TokenBucketScript.Source, [s.Key], TokenBucketScript.Arguments(s.Limits, s.Tokens, TokenBucketScript.Take)).WaitAsync(ct).ConfigureAwait(false),
+                    await (await s.DbAsync(ct).ConfigureAwait(false)).ScriptEvaluateAsync(TokenBucketScript.Source, [s.Key], TokenBucketScript.Arguments(s.Limits, s.Tokens, TokenBucketScript.Take)).WaitAsync(ct).ConfigureAwait(false),
                     s.Limits,
                     s.Tokens),
                 new Call(this, RedisKey(key), limits, tokens),
@@ -96,7 +98,7 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
         try
         {
             await _resilience.Operation.ExecuteAsync(
-                static async (s, ct) => await s.Db().ScriptEvaluateAsync(TokenBucketScript.Source, [s.Key], TokenBucketScript.Arguments(s.Limits, s.Tokens, TokenBucketScript.Settle)).WaitAsync(ct).ConfigureAwait(false),
+                static async (s, ct) => await (await s.DbAsync(ct).ConfigureAwait(false)).ScriptEvaluateAsync(TokenBucketScript.Source, [s.Key], TokenBucketScript.Arguments(s.Limits, s.Tokens, TokenBucketScript.Settle)).WaitAsync(ct).ConfigureAwait(false),
                 new Call(this, RedisKey(key), limits, tokens),
                 cancellationToken).ConfigureAwait(false);
         }
@@ -157,7 +159,9 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
 
     private readonly record struct Call(RedisTokenBucketStore Store, RedisKey Key, TokenBucketLimits Limits, double Tokens)
     {
-        public IDatabase Db() => Store._connection.TryGetDatabase()
+        public IDatabase Db() => Store._connection.TryGetDatabase(Store._operationTimeout)
             ?? throw new RedisException("Redis is not connected yet.");
+
+        public ValueTask<IDatabase> DbAsync(CancellationToken cancellationToken) => Store._connection.GetDatabaseAsync(cancellationToken);
     }
 }

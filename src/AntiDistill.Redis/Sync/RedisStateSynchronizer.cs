@@ -66,7 +66,7 @@ internal sealed class RedisStateSynchronizer
         _changed.Clear();
         try
         {
-            var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
+            var db = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
             await CheckEpochAsync(db, cancellationToken).ConfigureAwait(false);
             _replica.CollectChanges(_changed);
             await PushAsync(db, cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,13 @@ internal sealed class TestNode : IAsyncDisposable
 
     public AccountId Account(int i) => Engine.Identities.Account(string.Create(CultureInfo.InvariantCulture, $"acct-{i}"));
 
+    /// <summary>Waits for the first connection (the library connects in the background so that start-up never blocks).</summary>
+    public async Task<TestNode> ConnectedAsync()
+    {
+        await _services.GetRequiredService<RedisConnection>().GetDatabaseAsync();
+        return this;
+    }
+
     internal Task<SyncOutcome> SyncAsync() => Synchronizer.SyncOnceAsync(CancellationToken.None);
 
     /// <summary>A fresh key prefix, so tests sharing one server never see each other's keys.</summary>
