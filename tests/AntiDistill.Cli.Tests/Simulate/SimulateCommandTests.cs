@@ -144,6 +144,7 @@ public class SimulateCommandTests(SmallLogFixture fixture) : IClassFixture<Small
     [InlineData("log.json", "--out must end in .jsonl or .jsonl.gz")]
     [InlineData("log.jsonl", "--scale must be greater than 0", "--scale", "0")]
     [InlineData("log.jsonl", "--days must be between 1 and 365", "--days", "0")]
+    [InlineData("log.jsonl", "--scale times --days must be at most 70", "--scale", "20")]
     [InlineData("log.jsonl", "no corpora directory", "--corpora", "missing-corpora-dir")]
     public async Task Simulate_BadArguments_OneClearErrorAndNonZeroExit(string name, string message, params string[] extra)
     {
