@@ -89,6 +89,15 @@ internal static class Markdown
             md.AppendLine(Invariant($"- **{goal.Name}**: {(goal.Percent ? Pct(goal.Measured) : goal.Measured.ToString("0.#", CultureInfo.InvariantCulture))}, target {goal.Target}."));
         }
 
+        // The overall goals weight campaigns by volume; a small campaign can fail them alone and still pass overall.
+        foreach (var g in card.Populations.Values.Where(g => g.Name.StartsWith("campaign", StringComparison.Ordinal)))
+        {
+            if (g.ServedBeforeFlagShare > 0.10 || g.MedianFirstFlag is null or > 20)
+            {
+                md.AppendLine(Invariant($"- {g.Name} alone: {Pct(g.ServedBeforeFlagShare)} of its requests served before its accounts were flagged, median requests to flag {Median(g)} (the overall goals weight campaigns by volume)."));
+            }
+        }
+
         md.AppendLine();
         md.AppendLine("Campaign accounts never flagged, and organic accounts flagged, with the signals that carried their final score");
         md.AppendLine("(mean contribution over the group's accounts, top five):");
