@@ -46,7 +46,6 @@ internal sealed class TestHost : IAsyncDisposable
         Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var all = new Dictionary<string, string?>
         {
@@ -58,7 +57,10 @@ internal sealed class TestHost : IAsyncDisposable
             all[key] = value;
         }
 
+        // Only the test's settings (the sample's appsettings.json is copied next to the tests and would add its policies), then the URL.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(all);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         var time = new FakeTimeProvider(Start);
         builder.Services.AddSingleton<TimeProvider>(time);
         var antiDistillation = builder.Services.AddAntiDistillation(builder.Configuration.GetSection("AntiDistillation")).AddAspNetCore();
