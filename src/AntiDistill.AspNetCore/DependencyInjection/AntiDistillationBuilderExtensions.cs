@@ -36,6 +36,7 @@ public static class AntiDistillationBuilderExtensions
         services.AddOptionsWithValidateOnStart<AntiDistillationHttpOptions>().BindConfiguration(AntiDistillationHttpOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AntiDistillationHttpOptions>, AntiDistillationHttpOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AntiDistillationHttpOptions>, AntiDistillationHttpOptionsCrossValidator>());
+        services.TryAddSingleton<HttpOptionsSnapshot>();
         services.TryAddSingleton<IAntiDistillationPolicyProvider, AntiDistillationPolicyProvider>();
         foreach (var format in RequestBodyReader.BuiltInFormats())
         {

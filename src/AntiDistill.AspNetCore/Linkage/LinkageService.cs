@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AntiDistill.AspNetCore;
 
@@ -10,14 +9,14 @@ namespace AntiDistill.AspNetCore;
 /// </summary>
 internal sealed class LinkageService(
     DistillationEngine engine,
-    IOptionsMonitor<AntiDistillationHttpOptions> options,
+    HttpOptionsSnapshot options,
     AntiDistillationMetrics metrics,
     TimeProvider time,
     ILogger<LinkageService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = options.CurrentValue.LinkageInterval;
+        var interval = options.Current.LinkageInterval;
         using var timer = new PeriodicTimer(interval, time);
         long lastEviction = time.GetTimestamp();
         try
@@ -27,7 +26,7 @@ internal sealed class LinkageService(
                 RunOnce(ref lastEviction);
 
                 // Reloaded intervals apply from the next tick.
-                var current = options.CurrentValue.LinkageInterval;
+                var current = options.Current.LinkageInterval;
                 if (current != interval)
                 {
                     interval = current;
@@ -51,7 +50,7 @@ internal sealed class LinkageService(
                 Log.LinkageProcessed(logger, processed, engine.LinkageDropped);
             }
 
-            if (time.GetElapsedTime(lastEviction) >= options.CurrentValue.EvictionInterval)
+            if (time.GetElapsedTime(lastEviction) >= options.Current.EvictionInterval)
             {
                 lastEviction = time.GetTimestamp();
                 int evicted = engine.EvictIdle();

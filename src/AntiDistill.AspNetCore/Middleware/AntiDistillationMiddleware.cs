@@ -4,7 +4,6 @@ using AntiDistill.Requests;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AntiDistill.AspNetCore;
 
@@ -22,7 +21,7 @@ internal sealed partial class AntiDistillationMiddleware
 
     private readonly RequestDelegate _next;
     private readonly DistillationEngine _engine;
-    private readonly IOptionsMonitor<AntiDistillationHttpOptions> _options;
+    private readonly HttpOptionsSnapshot _options;
     private readonly IAntiDistillationPolicyProvider _policies;
     private readonly RequestBodyReader _reader;
     private readonly IRequestFormatReader[] _formats;
@@ -37,7 +36,7 @@ internal sealed partial class AntiDistillationMiddleware
     {
         _next = next;
         _engine = services.GetRequiredService<DistillationEngine>();
-        _options = services.GetRequiredService<IOptionsMonitor<AntiDistillationHttpOptions>>();
+        _options = services.GetRequiredService<HttpOptionsSnapshot>();
         _policies = services.GetRequiredService<IAntiDistillationPolicyProvider>();
         _formats = [.. services.GetServices<IRequestFormatReader>()];
         _reader = new RequestBodyReader(_formats);
@@ -57,7 +56,7 @@ internal sealed partial class AntiDistillationMiddleware
             return _next(context);
         }
 
-        var options = _options.CurrentValue;
+        var options = _options.Current;
         var require = metadata?.GetMetadata<RequireAntiDistillationAttribute>();
         if (require is null && !(options.ScoreUnmarkedEndpoints && ClaimsPath(context.Request.Path)))
         {

@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Logging;
+
+namespace AntiDistill.AspNetCore;
+
+internal static partial class Log
+{
+    // Event ids 200-299: policies and options.
+    [LoggerMessage(EventId = 200, EventName = "OptionsReloaded", Level = LogLevel.Information,
+        Message = "AntiDistill HTTP options reloaded: {Policies} policies.")]
+    public static partial void OptionsReloaded(ILogger logger, int policies);
+}
