@@ -6,7 +6,7 @@ namespace AntiDistill.Redis.Internal;
 /// The multiplexer: the one from DI, or one this library opens from <see cref="RedisStateOptions.ConnectionString"/>
 /// in the background, so that start-up never waits for (or fails on) an unreachable Redis.
 /// </summary>
-internal sealed class RedisConnection : IAsyncDisposable
+internal sealed class RedisConnection : IAsyncDisposable, IDisposable
 {
     private readonly Task<IConnectionMultiplexer> _connecting;
     private readonly bool _owned;
@@ -53,6 +53,15 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public async ValueTask<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken = default) =>
         (await _connecting.WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+
+    /// <summary>Containers disposed synchronously (a plain ServiceProvider.Dispose) must not throw for this one.</summary>
+    public void Dispose()
+    {
+        if (_owned && _connecting.IsCompletedSuccessfully)
+        {
+            _connecting.Result.Dispose();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
