@@ -96,6 +96,17 @@ public static class AntiDistillationBuilderExtensions
         return builder;
     }
 
+    /// <summary>Supplies account profiles from <paramref name="provider"/>; cached with a bound.</summary>
+    public static IAntiDistillationBuilder AddAccountProfiles(this IAntiDistillationBuilder builder, IAccountProfileProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(provider);
+        builder.AddAspNetCore();
+        builder.Services.Replace(ServiceDescriptor.Singleton(provider));
+        builder.Services.TryAddSingleton<AccountProfileCache>();
+        return builder;
+    }
+
     /// <summary>Adds a request body format, tried after the built-in ones (by path first, then by shape).</summary>
     public static IAntiDistillationBuilder AddRequestFormat<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TReader>(this IAntiDistillationBuilder builder)
         where TReader : class, IRequestFormatReader
