@@ -18,9 +18,10 @@ internal static class DegradeRewriter
             Rewrite(body, format, maxOutputTokens, removeReasoning, output);
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
-            // The body was read as JSON a moment ago; this only guards against a custom reader that is laxer than Utf8JsonReader.
+            // The body was read as JSON a moment ago; this only guards against a custom reader that is laxer than Utf8JsonReader
+            // (or an escaped property name that is not valid UTF-8, which GetString refuses).
             return false;
         }
     }
