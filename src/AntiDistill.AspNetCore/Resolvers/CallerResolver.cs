@@ -12,7 +12,11 @@ namespace AntiDistill.AspNetCore;
 internal sealed class CallerResolver(DistillationEngine engine)
 {
     private const string SubjectClaim = "sub";
-    private readonly IdentityHasher _hasher = engine.Identities;
+    private const byte KeyKind = 1;
+    private const byte SubjectKind = 2;
+    private const byte AgentKind = 3;
+    private const byte TlsKind = 4;
+    private readonly IdentityHashCache _hashes = new(engine.Identities);
 
     public bool TryResolve(HttpContext context, AntiDistillationHttpOptions options, out ResolvedCaller caller)
     {
@@ -20,7 +24,7 @@ internal sealed class CallerResolver(DistillationEngine engine)
         var request = context.Request;
         caller.ApiKey = HashApiKey(request.Headers, options);
         string? subject = SubjectOf(context.User, options.AccountClaim);
-        caller.Account = subject is not null ? _hasher.Account(subject) : new AccountId(caller.ApiKey);
+        caller.Account = subject is not null ? new AccountId(_hashes.Hash(subject, SubjectKind)) : new AccountId(caller.ApiKey);
         if (!caller.Account.IsValid)
         {
             return false;
@@ -29,9 +33,9 @@ internal sealed class CallerResolver(DistillationEngine engine)
         var address = context.Connection.RemoteIpAddress;
         caller.Client = new ClientAttributes
         {
-            IpPrefix = address is null ? 0 : _hasher.IpPrefix(address),
-            UserAgent = HashHeader(request.Headers.UserAgent),
-            TlsFingerprint = options.TlsFingerprintHeader is { } tls ? HashHeader(request.Headers[tls]) : 0,
+            IpPrefix = address is null ? 0 : _hashes.IpPrefix(address),
+            UserAgent = HashHeader(request.Headers.UserAgent, AgentKind),
+            TlsFingerprint = options.TlsFingerprintHeader is { } tls ? HashHeader(request.Headers[tls], TlsKind) : 0,
         };
         return true;
     }
@@ -43,7 +47,7 @@ internal sealed class CallerResolver(DistillationEngine engine)
             var value = key[0].AsSpan().Trim();
             if (!value.IsEmpty)
             {
-                return _hasher.Hash(value);
+                return _hashes.Hash(value, KeyKind);
             }
         }
 
@@ -55,7 +59,7 @@ internal sealed class CallerResolver(DistillationEngine engine)
                 value = value["Bearer ".Length..].Trim();
                 if (!value.IsEmpty)
                 {
-                    return _hasher.Hash(value);
+                    return _hashes.Hash(value, KeyKind);
                 }
             }
         }
@@ -76,5 +80,5 @@ internal sealed class CallerResolver(DistillationEngine engine)
         return string.IsNullOrEmpty(found?.Value) ? null : found.Value;
     }
 
-    private ulong HashHeader(StringValues values) => values.Count == 0 ? 0 : _hasher.Hash(values[0].AsSpan());
+    private ulong HashHeader(StringValues values, byte kind) => values.Count == 0 ? 0 : _hashes.Hash(values[0].AsSpan(), kind);
 }
