@@ -129,8 +129,15 @@ internal sealed partial class AntiDistillationMiddleware
         _metrics.Scored(name, action, outcome.Assessment.Verdict, policy.Shadow, outcome.Assessment.Risk);
         if (action != AntiDistillationAction.Allow)
         {
-            Log.ActionCalledFor(_logger, name, action, policy.Shadow, outcome.Assessment.Account,
-                outcome.Assessment.Risk, outcome.Assessment.Verdict);
+            var assessment = outcome.Assessment;
+            if (policy.Shadow)
+            {
+                Log.ShadowAction(_logger, name, action, assessment.Account, assessment.Risk, assessment.Verdict);
+            }
+            else
+            {
+                Log.ActionTaken(_logger, name, action, assessment.Account, assessment.Risk, assessment.Verdict);
+            }
         }
 
         if (policy.Shadow)

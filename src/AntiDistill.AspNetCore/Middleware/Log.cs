@@ -5,9 +5,14 @@ namespace AntiDistill.AspNetCore;
 internal static partial class Log
 {
     // Event ids 1-99: the middleware. Accounts appear only as keyed hashes (AccountId), never in clear.
-    [LoggerMessage(EventId = 1, EventName = "ActionCalledFor", Level = LogLevel.Information,
-        Message = "Policy {Policy} calls for {Action} (shadow: {Shadow}) on account {Account}: risk {Risk:0.###}, verdict {Verdict}.")]
-    public static partial void ActionCalledFor(ILogger logger, string policy, AntiDistillationAction action, bool shadow, AccountId account, float risk, Verdict verdict);
+    [LoggerMessage(EventId = 1, EventName = "ActionTaken", Level = LogLevel.Information,
+        Message = "Policy {Policy} takes action {Action} on account {Account}: risk {Risk:0.###}, verdict {Verdict}.")]
+    public static partial void ActionTaken(ILogger logger, string policy, AntiDistillationAction action, AccountId account, float risk, Verdict verdict);
+
+    // Debug, not Information: a shadow rollout sees every would-be action, which would flood the logs (the metric counts them).
+    [LoggerMessage(EventId = 6, EventName = "ShadowAction", Level = LogLevel.Debug,
+        Message = "Policy {Policy} (shadow mode) would take action {Action} on account {Account}: risk {Risk:0.###}, verdict {Verdict}.")]
+    public static partial void ShadowAction(ILogger logger, string policy, AntiDistillationAction action, AccountId account, float risk, Verdict verdict);
 
     [LoggerMessage(EventId = 2, EventName = "Rejected", Level = LogLevel.Information,
         Message = "Policy {Policy} refused a request of account {Account}: {Reason}.")]
