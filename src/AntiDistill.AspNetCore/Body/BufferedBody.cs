@@ -77,6 +77,9 @@ internal sealed class BufferedBody : IDisposable
         _buffer = rewritten;
         Length = length;
         request.Body = new ReplayStream(rewritten, length, rest: null);
+
+        // The body is now whole and of known length: a proxy forwarding it must not also say chunked.
+        request.Headers.TransferEncoding = default;
         request.ContentLength = length;
     }
 

@@ -93,6 +93,11 @@ internal sealed partial class AntiDistillationMiddleware
 
     private async Task ScoreAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options)
     {
+        // Upstreams may trust these headers (annotate sets them): a client must not be able to send its own.
+        var headers = context.Request.Headers;
+        headers.Remove(RiskHeader);
+        headers.Remove(VerdictHeader);
+
         if (!_callers.TryResolve(context, options, out var caller))
         {
             _metrics.Unscored(name, "no_account");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,6 +43,25 @@ public class AntiDistillationMiddlewareActionTests
         float risk = float.Parse(response.Headers.GetValues("AntiDistill-Risk").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(risk, 0f, 1f);
         Assert.Equal("organic", response.Headers.GetValues("AntiDistill-Verdict").Single());
+    }
+
+    [Fact]
+    public async Task Allow_ClientSendsItsOwnRiskHeaders_StrippedBeforeTheEndpoint()
+    {
+        string? seen = "unset";
+        await using var host = await TestHost.StartAsync(map: app => app.MapPost("/spoof/chat/completions", (HttpContext context) =>
+        {
+            seen = context.Request.Headers["AntiDistill-Verdict"].FirstOrDefault();
+            return "ok";
+        }));
+        using var request = TestHost.Post("/spoof/chat/completions", Bodies.Chat());
+        request.Headers.Add("AntiDistill-Verdict", "organic");
+        request.Headers.Add("AntiDistill-Risk", "0");
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(seen);
     }
 
     [Fact]
