@@ -22,6 +22,7 @@ internal sealed class RecordParser
     private readonly char[] _path = new char[MaxPathChars];
     private byte[] _prompt = new byte[4096];
     private byte[] _scratch = new byte[1024];
+    private byte[] _rest = new byte[256];
 
     public RecordParser(IdentityHasher hasher, RequestBodyReader? bodies = null)
     {
@@ -57,180 +58,312 @@ internal sealed class RecordParser
             return "not a JSON object";
         }
 
-        bool hasTs = false;
-        int nameLength = -1, bodyStart = -1, bodyEnd = -1, promptLength = -1, pathLength = 0;
-        var client = default(ClientFields);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        var fields = new LineFields { NameLength = -1, BodyStart = -1, PromptLength = -1 };
+        string? error = ReadProperties(ref reader, batch, ref record, ref fields, afterBody: false);
+        if (error is null && fields.BodyStart >= 0)
         {
-            var field = FieldOf(ref reader);
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
+            // The body is most of the line: cut it out by its brackets instead of skipping it token by token (it
+            // is validated when it is read), and go on with a fresh reader over the few fields after it.
+            fields.BodyEnd = JsonSpan.EndOfContainer(line, fields.BodyStart);
+            if (fields.BodyEnd < 0)
             {
-                continue;
+                return "invalid JSON: the body object does not close";
             }
 
-            switch (field)
-            {
-                case Field.Ts:
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        return "ts must be a string";
-                    }
-
-                    if (!reader.TryGetDateTimeOffset(out var ts))
-                    {
-                        return "ts is not an RFC 3339 timestamp";
-                    }
-
-                    record.TimestampTicks = ts.UtcTicks;
-                    hasTs = true;
-                    break;
-                case Field.Account:
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        return "account must be a string";
-                    }
-
-                    var target = batch.ReserveName(reader.ValueSpan.Length);
-                    nameLength = reader.ValueIsEscaped ? reader.CopyString(target) : Copy(reader.ValueSpan, target);
-                    if (nameLength == 0)
-                    {
-                        return "account is empty";
-                    }
-
-                    if (!Utf8.IsValid(target[..nameLength]))
-                    {
-                        return "account is not valid UTF-8";
-                    }
-
-                    break;
-                case Field.Body:
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        return "body must be an object";
-                    }
-
-                    bodyStart = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    bodyEnd = (int)reader.BytesConsumed;
-                    break;
-                case Field.Prompt:
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        return "prompt must be a string";
-                    }
-
-                    promptLength = Unescape(ref reader, ref _prompt);
-                    break;
-                case Field.Path:
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        return "path must be a string";
-                    }
-
-                    // An absurd path is no hint at all: the body's shape decides.
-                    var path = StringValue(ref reader);
-                    pathLength = path.Length <= MaxPathChars && Utf8.IsValid(path) ? Encoding.UTF8.GetChars(path, _path) : 0;
-                    break;
-                case Field.Asn:
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt32(out uint asn))
-                    {
-                        return "asn must be a non-negative integer";
-                    }
-
-                    client.Asn = asn;
-                    break;
-                case Field.AccountCreated:
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        return "account_created must be a string";
-                    }
-
-                    if (!reader.TryGetDateTimeOffset(out var created))
-                    {
-                        return "account_created is not an RFC 3339 timestamp";
-                    }
-
-                    client.AccountCreated = created;
-                    break;
-                case Field.InputTokens or Field.OutputTokens or Field.Status:
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out _))
-                    {
-                        return FieldName(field) + " must be an integer";
-                    }
-
-                    break;
-                case Field.AsnOrg:
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        return "asn_org must be a string";
-                    }
-
-                    break;
-                case Field.Unknown:
-                    reader.Skip();
-                    break;
-                default:
-                    // The remaining fields are identifiers: hashed with the engine's key right away.
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        return FieldName(field) + " must be a string";
-                    }
-
-                    client.Set(field, field == Field.Ip ? _identities.IpPrefix(StringValue(ref reader)) : _identities.Hash(StringValue(ref reader)));
-                    break;
-            }
+            error = Continue(line[fields.BodyEnd..], out reader);
+            error ??= ReadProperties(ref reader, batch, ref record, ref fields, afterBody: true);
         }
 
         // Anything after the object other than whitespace makes the reader throw: one object per line.
-        while (reader.Read())
+        error ??= ReadToEnd(ref reader, afterBody: fields.BodyStart >= 0);
+        if (error is not null)
         {
+            return error;
         }
 
-        if (!hasTs)
+        if (!fields.HasTs)
         {
             return "missing ts";
         }
 
-        if (nameLength < 0)
+        if (fields.NameLength < 0)
         {
             return "missing account";
         }
 
-        if (bodyStart < 0 && promptLength < 0)
+        if (fields.BodyStart < 0 && fields.PromptLength < 0)
         {
             return "neither body nor prompt";
         }
 
-        var name = batch.ReserveName(nameLength);
-        record.Account = new AccountId(_identities.Hash(name[..nameLength]));
-        record.NameLength = nameLength;
-        record.NameStart = batch.CommitName(nameLength);
-        record.ApiKey = client.ApiKey;
-        record.Organization = client.Organization;
-        record.Client = client.ToAttributes();
-        ReadPrompt(bodyStart < 0 ? default : line[bodyStart..bodyEnd], _path.AsSpan(0, pathLength), promptLength, ref record);
+        var body = fields.BodyStart < 0 ? default : line[fields.BodyStart..fields.BodyEnd];
+        error = ReadPrompt(body, _path.AsSpan(0, fields.PathLength), fields.PromptLength, ref record);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var name = batch.ReserveName(fields.NameLength);
+        record.Account = new AccountId(_identities.Hash(name[..fields.NameLength]));
+        record.NameLength = fields.NameLength;
+        record.NameStart = batch.CommitName(fields.NameLength);
+        record.ApiKey = fields.Client.ApiKey;
+        record.Organization = fields.Client.Organization;
+        record.Client = fields.Client.ToAttributes();
         return null;
     }
 
-    /// <summary>The body when it is readable, else the <c>prompt</c> field, else nothing (timing and client still count).</summary>
-    private void ReadPrompt(ReadOnlySpan<byte> body, ReadOnlySpan<char> path, int promptLength, ref LogRecord record)
+    /// <summary>
+    /// A reader over what follows the body, as an object of its own: <c>, "status": 200}</c> becomes
+    /// <c>{ "status": 200}</c> (copied: it is a few dozen bytes), <c>}</c> becomes <c>{}</c>.
+    /// </summary>
+    private string? Continue(ReadOnlySpan<byte> rest, out Utf8JsonReader reader)
+    {
+        reader = default;
+        int start = rest.IndexOfAnyExcept(" \t\r\n"u8);
+        if (start < 0 || rest[start] is not ((byte)',' or (byte)'}'))
+        {
+            return "invalid JSON: expected ',' or '}' after the body";
+        }
+
+        bool more = rest[start] == (byte)',';
+        var tail = more ? rest[(start + 1)..] : rest[start..];
+        if (_rest.Length < tail.Length + 1)
+        {
+            _rest = new byte[Math.Max(tail.Length + 1, _rest.Length * 2)];
+        }
+
+        _rest[0] = (byte)'{';
+        tail.CopyTo(_rest.AsSpan(1));
+        reader = new Utf8JsonReader(_rest.AsSpan(0, tail.Length + 1), ReaderOptions);
+        reader.Read();
+        if (more && tail.IndexOfAnyExcept(" \t\r\n"u8) is int first && first >= 0 && tail[first] == (byte)'}')
+        {
+            return "invalid JSON: a comma before '}'";
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads properties up to the end of the object, or (on the line's first reader) up to the body, which it leaves to the caller.</summary>
+    private string? ReadProperties(ref Utf8JsonReader reader, LineBatch batch, ref LogRecord record, ref LineFields fields, bool afterBody)
+    {
+        try
+        {
+            return ReadPropertiesCore(ref reader, batch, ref record, ref fields, afterBody);
+        }
+        catch (JsonException e) when (afterBody)
+        {
+            return AfterBody(e);
+        }
+    }
+
+    private static string? ReadToEnd(ref Utf8JsonReader reader, bool afterBody)
+    {
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return null;
+        }
+        catch (JsonException e) when (afterBody)
+        {
+            return AfterBody(e);
+        }
+    }
+
+    /// <summary>Byte positions of the reader after the body are not the line's: say where it was instead.</summary>
+    private static string AfterBody(JsonException e) => "invalid JSON after the body: " + FirstSentence(e.Message);
+
+    private string? ReadPropertiesCore(ref Utf8JsonReader reader, LineBatch batch, ref LogRecord record, ref LineFields fields, bool afterBody)
+    {
+        var client = fields.Client;
+        try
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = FieldOf(ref reader);
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    continue;
+                }
+
+                switch (field)
+                {
+                    case Field.Ts:
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            return "ts must be a string";
+                        }
+
+                        if (!reader.TryGetDateTimeOffset(out var ts))
+                        {
+                            return "ts is not an RFC 3339 timestamp";
+                        }
+
+                        record.TimestampTicks = ts.UtcTicks;
+                        fields.HasTs = true;
+                        break;
+                    case Field.Account:
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            return "account must be a string";
+                        }
+
+                        var target = batch.ReserveName(reader.ValueSpan.Length);
+                        fields.NameLength = reader.ValueIsEscaped ? reader.CopyString(target) : Copy(reader.ValueSpan, target);
+                        if (fields.NameLength == 0)
+                        {
+                            return "account is empty";
+                        }
+
+                        if (!Utf8.IsValid(target[..fields.NameLength]))
+                        {
+                            return "account is not valid UTF-8";
+                        }
+
+                        break;
+                    case Field.Body:
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                        {
+                            return "body must be an object";
+                        }
+
+                        if (afterBody || fields.BodyStart >= 0)
+                        {
+                            return "body appears twice";
+                        }
+
+                        fields.BodyStart = (int)reader.TokenStartIndex;
+                        return null;
+                    case Field.Prompt:
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            return "prompt must be a string";
+                        }
+
+                        fields.PromptLength = Unescape(ref reader, ref _prompt);
+                        break;
+                    case Field.Path:
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            return "path must be a string";
+                        }
+
+                        // An absurd path is no hint at all: the body's shape decides.
+                        var path = StringValue(ref reader);
+                        fields.PathLength = path.Length <= MaxPathChars && Utf8.IsValid(path) ? Encoding.UTF8.GetChars(path, _path) : 0;
+                        break;
+                    case Field.Asn:
+                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt32(out uint asn))
+                        {
+                            return "asn must be a non-negative integer";
+                        }
+
+                        client.Asn = asn;
+                        break;
+                    case Field.AccountCreated:
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            return "account_created must be a string";
+                        }
+
+                        if (!reader.TryGetDateTimeOffset(out var created))
+                        {
+                            return "account_created is not an RFC 3339 timestamp";
+                        }
+
+                        client.AccountCreated = created;
+                        break;
+                    case Field.InputTokens or Field.OutputTokens or Field.Status:
+                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out _))
+                        {
+                            return FieldName(field) + " must be an integer";
+                        }
+
+                        break;
+                    case Field.AsnOrg:
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            return "asn_org must be a string";
+                        }
+
+                        break;
+                    case Field.Unknown:
+                        reader.Skip();
+                        break;
+                    default:
+                        // The remaining fields are identifiers: hashed with the engine's key right away.
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            return FieldName(field) + " must be a string";
+                        }
+
+                        client.Set(field, field == Field.Ip ? _identities.IpPrefix(StringValue(ref reader)) : _identities.Hash(StringValue(ref reader)));
+                        break;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            fields.Client = client;
+        }
+    }
+
+    /// <summary>
+    /// The body when it is readable, else the <c>prompt</c> field, else nothing (timing and client still count).
+    /// A body the reader declines is validated here, so malformed JSON is a bad line whichever reader ran.
+    /// </summary>
+    private string? ReadPrompt(ReadOnlySpan<byte> body, ReadOnlySpan<char> path, int promptLength, ref LogRecord record)
     {
         var extractor = PromptFeatureExtractor.Default;
-        if (!body.IsEmpty && _bodies.Read(body, path, _content) == RequestReadStatus.Ok)
+        if (!body.IsEmpty)
         {
-            record.Source = PromptSource.Body;
-            record.ToolCount = _content.ToolCount;
-            record.TurnCount = _content.TurnCount;
-            record.MaxOutputTokens = _content.MaxOutputTokens;
-            record.Reasoning = _content.ReasoningRequested;
-            extractor.Extract(_content.Prompt, _content.SystemPrompt, _content.ToolCount, out record.Features);
-            return;
+            if (_bodies.Read(body, path, _content) == RequestReadStatus.Ok)
+            {
+                record.Source = PromptSource.Body;
+                record.ToolCount = _content.ToolCount;
+                record.TurnCount = _content.TurnCount;
+                record.MaxOutputTokens = _content.MaxOutputTokens;
+                record.Reasoning = _content.ReasoningRequested;
+                extractor.Extract(_content.Prompt, _content.SystemPrompt, _content.ToolCount, out record.Features);
+                return null;
+            }
+
+            if (Validate(body) is { } error)
+            {
+                return "invalid JSON in body: " + error;
+            }
         }
 
         record.Source = promptLength >= 0 ? PromptSource.PromptField : PromptSource.None;
         record.TurnCount = 1;
         extractor.Extract(_prompt.AsSpan(0, Math.Max(0, promptLength)), default, 0, out record.Features);
+        return null;
+    }
+
+    private static string? Validate(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, ReaderOptions);
+            reader.Read();
+            reader.Skip();
+            while (reader.Read())
+            {
+            }
+
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return FirstSentence(e.Message);
+        }
     }
 
     /// <summary>The unescaped bytes of the current string token (valid until the next call).</summary>
@@ -362,6 +495,18 @@ internal sealed class RecordParser
         }
 
         return "?";
+    }
+
+    /// <summary>What the line's fields said so far (the line is read by up to two readers: before and after the body).</summary>
+    private struct LineFields
+    {
+        public bool HasTs;
+        public int NameLength;
+        public int BodyStart;
+        public int BodyEnd;
+        public int PromptLength;
+        public int PathLength;
+        public ClientFields Client;
     }
 
     /// <summary>The client attributes as they are read, in any order.</summary>

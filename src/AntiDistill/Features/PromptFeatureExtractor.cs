@@ -68,6 +68,11 @@ public sealed class PromptFeatureExtractor
         Span<byte> lower = needed <= StackBufferBytes
             ? stackalloc byte[StackBufferBytes]
             : (rented = ArrayPool<byte>.Shared.Rent(needed));
+
+        // The scanner's code-fence check looks two bytes ahead, into the next block before it is lower-cased: with
+        // SkipLocalsInit (or a rented array) those bytes were whatever the last prompt left, and the template
+        // fingerprint changed with it (the analyzer's reports differed run to run). Zeroing costs a memset.
+        lower[..needed].Clear();
         Span<ulong> hashes = stackalloc ulong[WordAnalysis.Context + WordAnalysis.ChunkWords];
         hashes[..WordAnalysis.Context].Clear();
         Span<byte> flags = stackalloc byte[WordAnalysis.ChunkWords];
