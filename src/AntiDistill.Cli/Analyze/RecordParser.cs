@@ -47,6 +47,11 @@ internal sealed class RecordParser
 
     private string? ParseCore(ReadOnlySpan<byte> line, LineBatch batch, ref LogRecord record)
     {
+        if (line.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+        {
+            return "empty line";
+        }
+
         var reader = new Utf8JsonReader(line, ReaderOptions);
         if (!reader.Read())
         {
