@@ -218,8 +218,8 @@ internal static class HtmlReportWriter
         svg text{font-family:inherit}svg .axis{font-size:11px;fill:#7b8794}svg .value{font-size:10px;fill:#3e4c59}svg .label{font-size:11px;fill:#3e4c59}
         .note{color:var(--muted);font-size:12px;margin:6px 0 0}.empty{color:var(--muted)}
         .key{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px;vertical-align:-1px}
-        .campaign{background:#fff;border:1px solid var(--line);border-left:5px solid var(--campaign);border-radius:8px;padding:14px 16px;margin:0 0 14px}
-        .campaign>header{display:flex;align-items:center;gap:10px;flex-wrap:wrap;margin-bottom:10px}.meta{color:var(--muted)}
+        article.campaign{background:#fff;border:1px solid var(--line);border-left:5px solid var(--campaign);border-radius:8px;padding:14px 16px;margin:0 0 14px}
+        article.campaign>header{display:flex;align-items:center;gap:10px;flex-wrap:wrap;margin-bottom:10px}.meta{color:var(--muted)}
         .evidence{display:grid;grid-template-columns:1fr 1.4fr;gap:18px;margin-bottom:10px}
         .chips{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:6px}.chips li{background:#eef2f7;border-radius:12px;padding:2px 10px;font-size:12px}
         .bars{list-style:none;margin:0;padding:0}.bars li{display:grid;grid-template-columns:150px 1fr 150px;align-items:center;gap:8px;font-size:12px;margin:2px 0}
