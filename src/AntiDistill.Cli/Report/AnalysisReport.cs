@@ -100,6 +100,9 @@ internal sealed record ClusterFinding
     /// <summary>HyperLogLog estimate of distinct content the whole cluster sent, and the most any one member sent.</summary>
     public (double Cluster, double LargestMember) DistinctContent { get; init; }
 
+    /// <summary>Risk of the traffic carrying a template the members each repeat (0 if none joined them); see <see cref="ClusterSummary.SharedTemplateRisk"/>.</summary>
+    public double SharedTemplateRisk { get; init; }
+
     public required IReadOnlyList<SignalEntry> Signals { get; init; }
 }
 

@@ -125,6 +125,11 @@ internal static class HtmlReportWriter
             html.Append("<li>distinct content <b>").Append(Invariant($"{cluster.DistinctContent.Cluster / cluster.DistinctContent.LargestMember:0.0}×")).Append("</b> the largest member's</li>");
         }
 
+        if (cluster.SharedTemplateRisk > 0)
+        {
+            html.Append("<li>shared template's traffic scored alone <b>").Append(Invariant($"{cluster.SharedTemplateRisk:0.00}")).Append("</b></li>");
+        }
+
         html.Append("</ul></div><div><h4>Why risky</h4>");
         SignalBars(html, cluster.Signals);
         html.Append("</div></div>");

@@ -186,6 +186,7 @@ internal static class JsonReportWriter
         json.WriteNumber("cluster", cluster.DistinctContent.Cluster);
         json.WriteNumber("largest_member", cluster.DistinctContent.LargestMember);
         json.WriteEndObject();
+        json.WriteNumber("shared_template_risk", cluster.SharedTemplateRisk); // extra field: report v1 readers ignore unknown ones
         json.WriteEndObject();
     }
 

@@ -109,6 +109,7 @@ internal static class ReportBuilder
                 Requests = requests,
                 Evidence = evidence,
                 DistinctContent = (Math.Round(cluster.DistinctContent.Cluster, 1), Math.Round(cluster.DistinctContent.LargestMember, 1)),
+                SharedTemplateRisk = Round(cluster.SharedTemplateRisk),
                 Signals = SignalsOf([.. cluster.Signals]),
             });
         }

@@ -25,6 +25,11 @@ internal sealed class AntiDistillationOptionsCrossValidator : IValidateOptions<A
         }
 
         var linkage = options.Linkage;
+        if (linkage.TemplateCohortAccounts > linkage.IndexDepth)
+        {
+            failures.Add($"Linkage.TemplateCohortAccounts ({linkage.TemplateCohortAccounts}) must be at most Linkage.IndexDepth ({linkage.IndexDepth}): repeats are counted among the accounts the index remembers.");
+        }
+
         if (linkage.HubCap < linkage.HubThreshold)
         {
             failures.Add($"Linkage.HubCap ({linkage.HubCap}) must be at least Linkage.HubThreshold ({linkage.HubThreshold}).");

@@ -177,14 +177,16 @@ public sealed class DistillationEngine
                     }
                 }
 
+                float risk = Math.Max(assessment.Risk, graph.FloorOf(root));
                 var accounts = graph.Members(root).Select(graph.AccountOf).ToList();
                 result.Add(new ClusterSummary
                 {
                     Id = new ClusterId(id),
                     Accounts = accounts,
                     DistinctContent = DistinctContentOf(accounts),
-                    Risk = assessment.Risk,
-                    Verdict = assessment.Verdict,
+                    Risk = risk,
+                    Verdict = _risk.VerdictFor(risk),
+                    SharedTemplateRisk = graph.FloorOf(root),
                     Evidence = evidence,
                     Signals = assessment.Signals.ToArray(),
                 });

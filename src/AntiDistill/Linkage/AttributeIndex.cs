@@ -49,11 +49,13 @@ internal sealed class AttributeIndex(LinkageOptions options)
         }
     }
 
-    /// <summary>The recent accounts of one value, oldest replaced first.</summary>
+    /// <summary>The recent accounts of one value with how often each used it, oldest replaced first.</summary>
     public sealed class Entry
     {
         private int[] _nodes = new int[2];
         private long[] _seen = new long[2];
+        private int[] _uses = new int[2];
+        private int[] _harvestUses = new int[2];
 
         public int Count { get; private set; }
 
@@ -62,11 +64,20 @@ internal sealed class AttributeIndex(LinkageOptions options)
 
         public long LastSeenMs { get; private set; }
 
+        /// <summary>The traffic of the accounts that use this value as a template, once one does (prompt frames only).</summary>
+        public TemplateCohort? Cohort { get; set; }
+
         public int NodeAt(int i) => _nodes[i];
 
         public long SeenAt(int i) => _seen[i];
 
-        public void Touch(int node, long ms, int depth)
+        public int UsesAt(int i) => _uses[i];
+
+        /// <summary>Of <see cref="UsesAt"/>, the uses in requests shaped like harvesting (single-turn, hungry for output or reasoning).</summary>
+        public int HarvestUsesAt(int i) => _harvestUses[i];
+
+        /// <summary>Records a use by <paramref name="node"/>; returns how many times it has used the value so far.</summary>
+        public int Touch(int node, long ms, int depth, bool harvestShaped = false)
         {
             LastSeenMs = Math.Max(LastSeenMs, ms);
             int oldest = 0;
@@ -75,7 +86,8 @@ internal sealed class AttributeIndex(LinkageOptions options)
                 if (_nodes[i] == node)
                 {
                     _seen[i] = Math.Max(_seen[i], ms);
-                    return;
+                    _harvestUses[i] += harvestShaped ? 1 : 0;
+                    return ++_uses[i];
                 }
 
                 if (_seen[i] < _seen[oldest])
@@ -85,23 +97,25 @@ internal sealed class AttributeIndex(LinkageOptions options)
             }
 
             Distinct++;
+            int slot = oldest;
             if (Count < depth)
             {
                 if (Count == _nodes.Length)
                 {
                     Array.Resize(ref _nodes, Math.Min(depth, _nodes.Length * 2));
                     Array.Resize(ref _seen, _nodes.Length);
+                    Array.Resize(ref _uses, _nodes.Length);
+                    Array.Resize(ref _harvestUses, _nodes.Length);
                 }
 
-                _nodes[Count] = node;
-                _seen[Count] = ms;
-                Count++;
+                slot = Count++;
             }
-            else
-            {
-                _nodes[oldest] = node;
-                _seen[oldest] = ms;
-            }
+
+            _nodes[slot] = node;
+            _seen[slot] = ms;
+            _uses[slot] = 1;
+            _harvestUses[slot] = harvestShaped ? 1 : 0;
+            return 1;
         }
     }
 }

@@ -14,6 +14,7 @@ internal sealed class ClusterGraph
     private int[] _next = new int[1024];
     private int[] _nodeCluster = new int[1024];
     private ActivityCounters[] _activity = new ActivityCounters[1024];
+    private float[] _floor = new float[1024];
     private int[] _evidence = new int[1024 * LinkKindNames.Count];
     private AccountId[] _accounts = new AccountId[1024];
     private float[] _clusterRisk = new float[64];
@@ -34,6 +35,7 @@ internal sealed class ClusterGraph
             Array.Resize(ref _size, size);
             Array.Resize(ref _next, size);
             Array.Resize(ref _activity, size);
+            Array.Resize(ref _floor, size);
             Array.Resize(ref _evidence, size * LinkKindNames.Count);
             Array.Resize(ref _accounts, size);
             var clusters = _nodeCluster;
@@ -64,6 +66,19 @@ internal sealed class ClusterGraph
     public int SizeOf(int root) => _size[root];
 
     public ref ActivityCounters ActivityOf(int root) => ref _activity[root];
+
+    /// <summary>
+    /// The least risk a set is judged at whatever its summed activity says: the risk of a template cohort's traffic
+    /// that pulled its members in (their cover conversations must not dilute the sweep they share).
+    /// </summary>
+    public float FloorOf(int root) => _floor[root];
+
+    /// <summary>Raises the floor of the set <paramref name="node"/> belongs to.</summary>
+    public void RaiseFloor(int node, float risk)
+    {
+        int root = Find(node);
+        _floor[root] = Math.Max(_floor[root], risk);
+    }
 
     public ReadOnlySpan<int> EvidenceOf(int root) => _evidence.AsSpan(root * LinkKindNames.Count, LinkKindNames.Count);
 
@@ -153,6 +168,7 @@ internal sealed class ClusterGraph
         _size[ra] += _size[rb];
         (_next[ra], _next[rb]) = (_next[rb], _next[ra]);
         _activity[ra].MergeFrom(_activity[rb]);
+        _floor[ra] = Math.Max(_floor[ra], _floor[rb]);
         var evidence = _evidence.AsSpan(ra * LinkKindNames.Count, LinkKindNames.Count);
         var absorbed = _evidence.AsSpan(rb * LinkKindNames.Count, LinkKindNames.Count);
         for (int k = 0; k < LinkKindNames.Count; k++)

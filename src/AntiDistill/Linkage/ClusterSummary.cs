@@ -9,7 +9,9 @@ public sealed record ClusterSummary
     /// <summary>Its member accounts.</summary>
     public required IReadOnlyList<AccountId> Accounts { get; init; }
 
-    /// <summary>Risk from the members' summed activity.</summary>
+    /// <summary>
+    /// Risk of the cluster: from the members' summed activity, or <see cref="SharedTemplateRisk"/> when that is higher.
+    /// </summary>
     public required float Risk { get; init; }
 
     /// <summary>The verdict that risk maps to.</summary>
@@ -23,6 +25,13 @@ public sealed record ClusterSummary
     /// units), against the largest any single member sent: a hydra's union covers a space no single account does.
     /// </summary>
     public required (double Cluster, double LargestMember) DistinctContent { get; init; }
+
+    /// <summary>
+    /// Risk of the traffic that carried a prompt template the members each repeat (0 when no such template joined
+    /// them): a low-and-slow campaign's sweep, scored apart from the cover conversations around it.
+    /// See <see cref="LinkageOptions.TemplateCohortRepeats"/>.
+    /// </summary>
+    public float SharedTemplateRisk { get; init; }
 
     /// <summary>The cluster's signals, computed on the members' summed activity.</summary>
     public required IReadOnlyList<SignalScore> Signals { get; init; }

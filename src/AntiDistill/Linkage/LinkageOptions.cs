@@ -51,6 +51,35 @@ public sealed class LinkageOptions
     [Range(1, 10_000_000)]
     public int HubCap { get; set; } = 500;
 
+    /// <summary>
+    /// Accounts that must each have sent one prompt frame (the same opening or closing words around varying items)
+    /// at least <see cref="TemplateCohortRepeats"/> times before the frame's traffic is judged as one campaign's.
+    /// Default 5. See <see cref="TemplateCohortRepeats"/>.
+    /// </summary>
+    [Range(2, 1_000_000)]
+    public int TemplateCohortAccounts { get; set; } = 5;
+
+    /// <summary>
+    /// Times an account must use a prompt frame to count as a user of it as a template (once is a common phrase). Default 3.
+    /// </summary>
+    /// <remarks>
+    /// A low-and-slow campaign hides each account's sweep among cover conversations, so no account looks like a
+    /// harvester on its own; what gives it away is one template repeated by many accounts. When enough accounts
+    /// each repeat a frame, the requests carrying that frame are scored together by the risk model, and if that
+    /// traffic alone is suspicious (a sweep, not a shared agent's loop or an evaluator's short-budget run) every
+    /// repeating account joins one cluster judged at least at that risk. Users who sent the frame fewer times
+    /// are never pulled in.
+    /// </remarks>
+    [Range(2, 1_000_000)]
+    public int TemplateCohortRepeats { get; set; } = 3;
+
+    /// <summary>
+    /// Least share of an account's own requests that must carry a frame for it to join the frame's cohort. Default 0.1:
+    /// a power user who now and then pastes items of a public benchmark that harvesters also sweep is not pulled in.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double TemplateCohortShare { get; set; } = 0.1;
+
     /// <summary>Accounts remembered per attribute value (the most recent ones); bounds the index and the work per request. Default 32.</summary>
     [Range(2, 1024)]
     public int IndexDepth { get; set; } = 32;

@@ -27,9 +27,12 @@ internal sealed class Linker
     private float[] _ownRisk = new float[1024];
     private int[] _activeBuckets = new int[1024];
     private ulong[] _lastBucket = new ulong[1024];
+    private int[] _requests = new int[1024];
     private readonly Dictionary<ulong, LinkAttributes>? _outbox;
     private readonly int _outboxCapacity;
     private long _dropped;
+    private RequestSummary _current;
+    private bool _hasCurrent;
 
     /// <param name="options">Linkage options.</param>
     /// <param name="risk">The risk model clusters are scored with.</param>
@@ -120,7 +123,7 @@ internal sealed class Linker
                 _graph.ActivityOf(root).ComputeSignals(_risk.Options, values);
                 var assessment = default(Assessment);
                 _risk.Evaluate(values, ref assessment);
-                _graph.Publish(cluster, root, assessment.Risk);
+                _graph.Publish(cluster, root, Math.Max(assessment.Risk, _graph.FloorOf(root)));
             }
 
             _dirty.Clear();
@@ -145,12 +148,15 @@ internal sealed class Linker
         }
 
         _ownRisk[node] = e.Risk;
+        _requests[node]++;
         int root = _graph.Find(node);
         _graph.ActivityOf(root).Add(e.Summary);
         _dirty.Add(root);
 
         var attributes = LinkAttributes.From(e);
+        (_current, _hasCurrent) = (e.Summary, true); // what a template cohort adds when this request carries its frame
         LinkAll(attributes, node);
+        _hasCurrent = false;
         if (_outbox is not null && (_outbox.Count < _outboxCapacity || _outbox.ContainsKey(e.Account.Value)))
         {
             _outbox[e.Account.Value] = attributes;
@@ -246,7 +252,15 @@ internal sealed class Linker
 
         var rule = _options.Rule(kind);
         var entry = _index.Get(kind, value);
-        entry.Touch(node, now, _options.IndexDepth);
+        if (kind == LinkKind.PromptFrame)
+        {
+            JoinCohort(entry, node, entry.Touch(node, now, _options.IndexDepth, _hasCurrent && IsHarvestShaped(_current)));
+        }
+        else
+        {
+            entry.Touch(node, now, _options.IndexDepth);
+        }
+
         if (rule.Weight <= 0 || entry.Count < 2)
         {
             return;
@@ -308,6 +322,87 @@ internal sealed class Linker
     }
 
     /// <summary>
+    /// Counts <paramref name="node"/> into the cohort of a prompt frame once it has repeated the frame, adds the
+    /// request to the cohort's traffic, and once enough accounts repeat it and that traffic alone scores suspicious,
+    /// pulls every repeating account into one cluster judged at least at that risk. See
+    /// <see cref="LinkageOptions.TemplateCohortRepeats"/>.
+    /// </summary>
+    private void JoinCohort(AttributeIndex.Entry entry, int node, int uses)
+    {
+        int repeats = _options.TemplateCohortRepeats;
+        if (uses < repeats)
+        {
+            return;
+        }
+
+        var cohort = entry.Cohort ??= new TemplateCohort();
+        if (uses == repeats)
+        {
+            cohort.Accounts++;
+        }
+
+        if (_hasCurrent)
+        {
+            cohort.Activity.Add(_current);
+        }
+
+        if (cohort.Accounts < _options.TemplateCohortAccounts)
+        {
+            return;
+        }
+
+        Span<float> values = stackalloc float[RiskSignalNames.Count];
+        values.Clear();
+        cohort.Activity.ComputeSignals(_risk.Options, values);
+        var assessment = default(Assessment);
+        _risk.Evaluate(values, ref assessment);
+        cohort.Risk = assessment.Risk;
+        if (cohort.Risk < _risk.Options.SuspiciousThreshold)
+        {
+            return;
+        }
+
+        // Only accounts that use the frame as a template for their harvest-shaped traffic are pulled in: a frame can
+        // belong to a public dataset rather than to an operator, and a researcher who runs that benchmark with short
+        // answers, a coding agent whose loops carry an issue text, or a power user who pastes a few of its items
+        // repeat it too without sharing the sweep. Accounts already clustered by other evidence stay where they are:
+        // a dataset's frame is swept by several operators, and the cohort must not merge their clusters into one.
+        var frame = (ushort)(1 << (int)LinkKind.PromptFrame);
+        for (int i = 0; i < entry.Count; i++)
+        {
+            int member = entry.NodeAt(i);
+            int used = entry.UsesAt(i);
+            if (used < repeats || entry.HarvestUsesAt(i) * 2 < used || used < _options.TemplateCohortShare * _requests[member])
+            {
+                continue;
+            }
+
+            int root = _graph.Find(member);
+            if (cohort.Anchor == 0)
+            {
+                if (_graph.SizeOf(root) == 1)
+                {
+                    cohort.Anchor = member;
+                }
+            }
+            else if (root != _graph.Find(cohort.Anchor) && _graph.SizeOf(root) == 1)
+            {
+                _graph.Union(member, cohort.Anchor, frame);
+            }
+        }
+
+        if (cohort.Anchor != 0)
+        {
+            _graph.RaiseFloor(cohort.Anchor, cohort.Risk);
+            _dirty.Add(_graph.Find(cohort.Anchor));
+        }
+    }
+
+    private static bool IsHarvestShaped(in RequestSummary request) =>
+        request.Has(RequestSummary.Kinds.TraceHarvest)
+        || (request.Has(RequestSummary.Kinds.SingleTurn) && request.Has(RequestSummary.Kinds.Hungry));
+
+    /// <summary>
     /// SynchroTrap's test, per pair: counts the time buckets both were active in, and calls them synchronized
     /// once they shared at least <see cref="MinSharedBuckets"/> and the Jaccard similarity of their active
     /// buckets (shared over either) reaches one half. An always-on account shares minutes with everyone by
@@ -350,6 +445,7 @@ internal sealed class Linker
             Array.Resize(ref _ownRisk, _ownRisk.Length * 2);
             Array.Resize(ref _activeBuckets, _ownRisk.Length);
             Array.Resize(ref _lastBucket, _ownRisk.Length);
+            Array.Resize(ref _requests, _ownRisk.Length);
         }
 
         return node;
