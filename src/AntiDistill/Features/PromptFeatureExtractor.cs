@@ -41,13 +41,13 @@ public sealed class PromptFeatureExtractor
             return 0;
         }
 
-        var builder = default(SimHashBuilder);
-        for (int i = 0; i < MinHashSignature.Length; i++)
+        Span<ulong> features = stackalloc ulong[MinHashSignature.Length];
+        for (int i = 0; i < features.Length; i++)
         {
-            builder.Add(WordHash.Mix(((ulong)(uint)i << 32) | minHash[i]));
+            features[i] = WordHash.Mix(((ulong)(uint)i << 32) | minHash[i]);
         }
 
-        return builder.ToHash();
+        return SimHashBuilder.Of64(features);
     }
 
     /// <summary>An extractor over <see cref="PromptLexicon.Default"/>.</summary>
@@ -69,10 +69,8 @@ public sealed class PromptFeatureExtractor
             ? stackalloc byte[StackBufferBytes]
             : (rented = ArrayPool<byte>.Shared.Rent(needed));
 
-        // The scanner's code-fence check looks two bytes ahead, into the next block before it is lower-cased: with
-        // SkipLocalsInit (or a rented array) those bytes were whatever the last prompt left, and the template
-        // fingerprint changed with it (the analyzer's reports differed run to run). Zeroing costs a memset.
-        lower[..needed].Clear();
+        // No zeroing: the scanner reads the buffer only where it wrote it (word bytes, and bytes past a short word
+        // that its mask drops); structure lookahead reads the prompt itself.
         Span<ulong> hashes = stackalloc ulong[WordAnalysis.Context + WordAnalysis.ChunkWords];
         hashes[..WordAnalysis.Context].Clear();
         Span<byte> flags = stackalloc byte[WordAnalysis.ChunkWords];

@@ -1,25 +1,41 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace AntiDistill;
 
 /// <summary>
-/// Splits a prompt into words and structure events, 64 bytes at a time with <see cref="Vector128"/>:
-/// one pass lower-cases the block into a buffer and computes bit masks of word bytes, digits, structure
-/// characters and code punctuation; the scalar part then only visits word boundaries and structure
-/// characters (trailing-zero counts over the masks) instead of every byte. About four times faster than
-/// the byte-at-a-time loop it replaced (see ExtractionBenchmarks).
+/// Splits a prompt into words and structure events, 64 bytes at a time: one vector pass lower-cases the
+/// block into a buffer and computes bit masks of word bytes, digits, structure characters and code
+/// punctuation; the scalar part then only visits word boundaries and structure characters (trailing-zero
+/// counts over the masks) instead of every byte.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Template masking rules: words inside double quotes, inline code (<c>`...`</c>) or fenced code
 /// (<c>```</c>), numbers, and list items after the third of a run are "masked": they are still words
 /// for the sketches and the lexicon, but the template hash sees one placeholder per masked run.
+/// </para>
+/// <para>
+/// Why it is shaped this way (ExtractionBenchmarks, and perf on the 1 KiB prompt): the masking state only
+/// changes at structure characters, so the words between two of them form a segment that shares one
+/// masked flag, and the per-word loop carries no state machine. Which words are numbers comes from one
+/// 64-bit addition per block (a digit run that starts at a word start carries through to the word's end
+/// only if every byte is a digit). Chunks are handed to <see cref="WordAnalysis"/> per block, not
+/// checked per word. Buffers are addressed by reference: the bounds are established once per call
+/// (asserted below), and the checks the JIT could not drop cost more than the hashing.
+/// </para>
 /// </remarks>
 [SkipLocalsInit]
 internal static class PromptScanner
 {
     public const int BlockBytes = 64;
+
+    /// <summary>A block ends at most this many words (every other byte a one-byte word).</summary>
+    private const int MaxWordsPerBlock = BlockBytes / 2;
 
     /// <summary>Bytes the lower-case buffer needs for a text: whole blocks, plus 8 so a short word near the end can be read as one 8-byte load.</summary>
     public static int BufferBytes(int textLength) => ((textLength + BlockBytes - 1) & ~(BlockBytes - 1)) + 8;
@@ -29,110 +45,127 @@ internal static class PromptScanner
     /// hashing each word into <paramref name="hashes"/> (after <see cref="WordAnalysis.Context"/> slots of
     /// context) with its flags, and handing full chunks and the last one to <paramref name="analysis"/>.
     /// </summary>
+    /// <remarks>
+    /// Only the word hashes read <paramref name="lower"/>; structure characters and the bytes after them are
+    /// read from <paramref name="text"/>, so nothing looks at a part of the buffer not yet written.
+    /// </remarks>
     public static void Scan(scoped ReadOnlySpan<byte> text, scoped Span<byte> lower, scoped Span<ulong> hashes, scoped Span<byte> flags,
         ref WordAnalysis analysis, ref MinHashSignature minHash)
     {
+        int n = text.Length;
+        if (lower.Length < BufferBytes(n) || hashes.Length < WordAnalysis.Context + WordAnalysis.ChunkWords || flags.Length < WordAnalysis.ChunkWords)
+        {
+            throw new ArgumentException("Scratch buffers are too small for the text.");
+        }
+
         var state = default(StructureState);
         Span<byte> tail = stackalloc byte[BlockBytes];
-        int n = text.Length;
-        int count = 0;
-        int wordStart = 0;
-        bool wordOpen = false, openHasNonDigit = false;
-        bool masked = false; // state.Masked, refreshed only when the state changes
-        ulong carryWord = 0, carryDigit = 0;
+        ref byte textRef = ref MemoryMarshal.GetReference(text);
+        ref byte lowerRef = ref MemoryMarshal.GetReference(lower);
+        ref ulong wordHashes = ref Unsafe.Add(ref MemoryMarshal.GetReference(hashes), WordAnalysis.Context);
+        ref byte wordFlags = ref MemoryMarshal.GetReference(flags);
+        int count = 0, codeChars = 0;
+        int openStart = -1;
+        byte openFlags = 0;
+        ulong carryWord = 0, carryDigit = 0, carryNumber = 0;
 
         for (int o = 0; o < n; o += BlockBytes)
         {
-            scoped ReadOnlySpan<byte> block;
+            ulong word, digit, quoteOrLine, listMark, afterNumber;
             if (o + BlockBytes <= n)
             {
-                block = text.Slice(o, BlockBytes);
+                codeChars += Classify(ref Unsafe.Add(ref textRef, o), ref Unsafe.Add(ref lowerRef, o), out word, out digit, out quoteOrLine, out listMark, out afterNumber);
             }
             else
             {
                 // Zero padding: 0 is a separator, so a word at the very end is closed inside this block.
                 tail.Clear();
                 text[o..].CopyTo(tail);
-                block = tail;
+                codeChars += Classify(ref MemoryMarshal.GetReference(tail), ref Unsafe.Add(ref lowerRef, o), out word, out digit, out quoteOrLine, out listMark, out afterNumber);
             }
 
-            Classify(block, lower.Slice(o, BlockBytes), out ulong word, out ulong nonDigit, out ulong quoteOrLine, out ulong listMark, out ulong afterNumber, out int code);
-            analysis.CodeChars += code;
-
             ulong wordBefore = (word << 1) | carryWord;
-            ulong digitBefore = ((word & ~nonDigit) << 1) | carryDigit;
             ulong starts = word & ~wordBefore;
             ulong ends = ~word & wordBefore;
 
             // Structure characters that can change the masking state: quotes, backticks and newlines always;
             // '-', '*', '+' only where no word byte precedes them ("step-by-step" is not a list);
             // '.' and ')' only right after a digit ("12." may number a list item). Fewer events, fewer branches.
-            ulong special = quoteOrLine | (listMark & ~wordBefore) | (afterNumber & digitBefore);
+            ulong special = quoteOrLine | (listMark & ~wordBefore) | (afterNumber & ((digit << 1) | carryDigit));
+
+            // Numbers: adding each word start that is a digit to the digit mask carries through that digit run; the
+            // carry lands on the word's end exactly when the run covers the whole word. Carries cross blocks.
+            ulong run = digit + (starts & digit);
+            ulong sum = run + carryNumber;
+            ulong numberEnds = sum & ends;
+            carryNumber = (run < digit ? 1UL : 0) | (sum < run ? 1UL : 0);
+            carryWord = word >> 63;
+            carryDigit = digit >> 63;
+
+            if (count > WordAnalysis.ChunkWords - MaxWordsPerBlock - 1)
+            {
+                analysis.Process(hashes, flags, count, ref minHash);
+                count = 0;
+            }
 
             // A word carried over from the previous block ends at this block's first end.
-            if (wordOpen && ends != 0)
+            if (openStart >= 0 && ends != 0)
             {
                 int end = o + BitOperations.TrailingZeroCount(ends);
+                byte number = (numberEnds & ends & (0 - ends)) != 0 ? WordAnalysis.Numeric : (byte)0;
                 ends &= ends - 1;
-                bool numeric = !openHasNonDigit && (nonDigit & LowMask(end - o)) == 0;
-                Add(lower, wordStart, end - wordStart, state.Masked, numeric, hashes, flags, ref count, ref analysis, ref minHash);
-                wordOpen = false;
+                Emit(ref lowerRef, openStart, end, (byte)(openFlags | number), ref wordHashes, ref wordFlags, ref count);
+                openStart = -1;
             }
 
-            while (starts != 0)
+            while (true)
             {
-                int p = BitOperations.TrailingZeroCount(starts);
-                starts &= starts - 1;
-
-                // Structure characters never sit inside a word: handle those before this word, in order.
-                while (special != 0 && BitOperations.TrailingZeroCount(special) < p)
+                // The words before the next structure character share one masking state.
+                ulong segment = special == 0 ? starts : starts & ((special & (0 - special)) - 1);
+                if (segment != 0)
                 {
-                    state.OnStructure(lower, o + BitOperations.TrailingZeroCount(special), n, ref analysis);
-                    special &= special - 1;
-                    masked = state.Masked;
+                    starts &= ~segment;
+                    if (!state.MidLine)
+                    {
+                        state.OnLineStartsWithWord(Unsafe.Add(ref textRef, o + BitOperations.TrailingZeroCount(segment)));
+                    }
+
+                    byte masked = state.Masked ? WordAnalysis.Masked : (byte)0;
+                    do
+                    {
+                        int p = BitOperations.TrailingZeroCount(segment);
+                        segment &= segment - 1;
+                        if (ends == 0)
+                        {
+                            // The last word of the block runs into the next one (no structure character can follow it here).
+                            openStart = o + p;
+                            openFlags = masked;
+                            break;
+                        }
+
+                        int q = BitOperations.TrailingZeroCount(ends);
+                        ends &= ends - 1;
+                        byte flag = (byte)(masked | (byte)(((numberEnds >> q) & 1) << 1));
+                        Emit(ref lowerRef, o + p, o + q, flag, ref wordHashes, ref wordFlags, ref count);
+                    }
+                    while (segment != 0);
                 }
 
-                if (!state.MidLine)
+                if (special == 0)
                 {
-                    state.OnLineStartsWithWord(lower[o + p]);
-                    masked = state.Masked;
+                    break;
                 }
 
-                if (ends != 0)
-                {
-                    int q = BitOperations.TrailingZeroCount(ends);
-                    ends &= ends - 1;
-                    bool numeric = ((nonDigit >> p) & LowMask(q - p)) == 0;
-                    Add(lower, o + p, q - p, state.Masked, numeric, hashes, flags, ref count, ref analysis, ref minHash);
-                }
-                else
-                {
-                    // The last word of the block runs into the next one.
-                    wordStart = o + p;
-                    wordOpen = true;
-                    openHasNonDigit = (nonDigit >> p) != 0;
-                }
-            }
-
-            while (special != 0)
-            {
-                state.OnStructure(lower, o + BitOperations.TrailingZeroCount(special), n, ref analysis);
+                state.OnStructure(text, o + BitOperations.TrailingZeroCount(special), ref analysis);
                 special &= special - 1;
-                masked = state.Masked;
             }
-
-            if (wordOpen && word == ulong.MaxValue)
-            {
-                openHasNonDigit |= nonDigit != 0; // the open word spans this whole block
-            }
-
-            carryWord = word >> 63;
-            carryDigit = (word & ~nonDigit) >> 63;
         }
 
-        if (wordOpen)
+        analysis.CodeChars += codeChars;
+        if (openStart >= 0)
         {
-            Add(lower, wordStart, n - wordStart, state.Masked, !openHasNonDigit, hashes, flags, ref count, ref analysis, ref minHash);
+            // Only when the text ends on a block boundary: the carry says whether the word was all digits.
+            Emit(ref lowerRef, openStart, n, (byte)(openFlags | (carryNumber != 0 ? WordAnalysis.Numeric : 0)), ref wordHashes, ref wordFlags, ref count);
         }
 
         if (count > 0)
@@ -141,80 +174,95 @@ internal static class PromptScanner
         }
     }
 
+    /// <summary>Hashes the word at [<paramref name="start"/>, <paramref name="end"/>) of the lower-case buffer into the next slot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add(scoped ReadOnlySpan<byte> lower, int start, int length, bool masked, bool numeric,
-        scoped Span<ulong> hashes, scoped Span<byte> flags, ref int count, ref WordAnalysis analysis, ref MinHashSignature minHash)
+    private static void Emit(ref byte lower, int start, int end, byte flag, ref ulong hashes, ref byte flags, ref int count)
     {
-        hashes[WordAnalysis.Context + count] = WordHash.OfPadded(lower, start, length);
-        flags[count] = (byte)((masked ? WordAnalysis.Masked : 0) | (numeric ? WordAnalysis.Numeric : 0));
-        if (++count == WordAnalysis.ChunkWords)
+        Debug.Assert(count < WordAnalysis.ChunkWords && end > start);
+        int length = end - start;
+        ref byte first = ref Unsafe.Add(ref lower, start);
+        ulong firstBytes = Unsafe.ReadUnaligned<ulong>(ref first);
+        if (!BitConverter.IsLittleEndian)
         {
-            analysis.Process(hashes, flags, count, ref minHash);
-            count = 0;
+            firstBytes = BinaryPrimitives.ReverseEndianness(firstBytes);
         }
+
+        Unsafe.Add(ref hashes, count) = length <= 8 ? WordHash.OfShort(firstBytes, length) : WordHash.OfLong(ref first, length);
+        Unsafe.Add(ref flags, count) = flag;
+        count++;
     }
 
+    /// <summary>
+    /// Lower-cases 64 bytes from <paramref name="source"/> into <paramref name="lowered"/> and returns bit masks (bit i for byte i):
+    /// word bytes, digits, quotes/backticks/newlines, list marks, number ends; the result is the count of code punctuation.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong LowMask(int bits) => bits >= 64 ? ulong.MaxValue : (1UL << bits) - 1;
-
-    /// <summary>Lower-cases 64 bytes and returns bit masks: word bytes, word bytes that are not digits, quotes/backticks/newlines, list marks, number ends, and a count of code punctuation.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Classify(ReadOnlySpan<byte> block, Span<byte> lowered, out ulong word, out ulong nonDigit, out ulong quoteOrLine, out ulong listMark, out ulong afterNumber, out int code)
+    private static int Classify(ref byte source, ref byte lowered, out ulong word, out ulong digit, out ulong quoteOrLine, out ulong listMark, out ulong afterNumber)
     {
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var (w0, n0, q0, l0, a0, c0) = Classify(Vector256.Create(block[..32]), lowered[..32]);
-            var (w1, n1, q1, l1, a1, c1) = Classify(Vector256.Create(block[32..]), lowered[32..]);
-            word = (ulong)w0 | ((ulong)w1 << 32);
-            nonDigit = (ulong)n0 | ((ulong)n1 << 32);
-            quoteOrLine = (ulong)q0 | ((ulong)q1 << 32);
-            listMark = (ulong)l0 | ((ulong)l1 << 32);
-            afterNumber = (ulong)a0 | ((ulong)a1 << 32);
-            code = c0 + c1;
-            return;
+            return Classify512(Vector512.LoadUnsafe(ref source), ref lowered, out word, out digit, out quoteOrLine, out listMark, out afterNumber);
         }
 
-        word = nonDigit = quoteOrLine = listMark = afterNumber = 0;
-        code = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (w0, d0, q0, l0, a0, c0) = Classify256(Vector256.LoadUnsafe(ref source), ref lowered);
+            var (w1, d1, q1, l1, a1, c1) = Classify256(Vector256.LoadUnsafe(ref source, 32), ref Unsafe.Add(ref lowered, 32));
+            word = w0 | ((ulong)w1 << 32);
+            digit = d0 | ((ulong)d1 << 32);
+            quoteOrLine = q0 | ((ulong)q1 << 32);
+            listMark = l0 | ((ulong)l1 << 32);
+            afterNumber = a0 | ((ulong)a1 << 32);
+            return c0 + c1;
+        }
+
+        word = digit = quoteOrLine = listMark = afterNumber = 0;
+        int code = 0;
         for (int q = 0; q < BlockBytes; q += 16)
         {
-            var (w, n, ql, l, a, c) = Classify(Vector128.Create(block.Slice(q, 16)), lowered.Slice(q, 16));
+            var (w, d, ql, l, a, c) = Classify128(Vector128.LoadUnsafe(ref source, (nuint)q), ref Unsafe.Add(ref lowered, q));
             word |= (ulong)w << q;
-            nonDigit |= (ulong)n << q;
+            digit |= (ulong)d << q;
             quoteOrLine |= (ulong)ql << q;
             listMark |= (ulong)l << q;
             afterNumber |= (ulong)a << q;
             code += c;
         }
+
+        return code;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (uint Word, uint NonDigit, uint QuoteOrLine, uint ListMark, uint AfterNumber, int Code) Classify(Vector256<byte> v, Span<byte> lowered)
+    private static int Classify512(Vector512<byte> v, ref byte lowered, out ulong word, out ulong digit, out ulong quoteOrLine, out ulong listMark, out ulong afterNumber)
     {
-        var l = v | (Vector256.LessThan(v - Vector256.Create((byte)'A'), Vector256.Create((byte)26)) & Vector256.Create((byte)0x20));
-        l.CopyTo(lowered);
-        var digit = Vector256.LessThan(l - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
-        var isWord = Vector256.LessThan(l - Vector256.Create((byte)'a'), Vector256.Create((byte)26)) | digit
-            | Vector256.GreaterThanOrEqual(l, Vector256.Create((byte)0x80)) | Vector256.Equals(l, Vector256.Create((byte)'_'));
-        var quoteLine = Vector256.Equals(l, Vector256.Create((byte)'"')) | Vector256.Equals(l, Vector256.Create((byte)'`')) | Vector256.Equals(l, Vector256.Create((byte)'\n'));
-        var list = Vector256.Equals(l, Vector256.Create((byte)'-')) | Vector256.Equals(l, Vector256.Create((byte)'*')) | Vector256.Equals(l, Vector256.Create((byte)'+'));
-        var number = Vector256.Equals(l, Vector256.Create((byte)'.')) | Vector256.Equals(l, Vector256.Create((byte)')'));
-        var punctuation = Vector256.Equals(l, Vector256.Create((byte)'{')) | Vector256.Equals(l, Vector256.Create((byte)'}'))
-            | Vector256.Equals(l, Vector256.Create((byte)';')) | Vector256.Equals(l, Vector256.Create((byte)'='))
-            | Vector256.Equals(l, Vector256.Create((byte)'(')) | Vector256.Equals(l, Vector256.Create((byte)'<'))
-            | Vector256.Equals(l, Vector256.Create((byte)'>')) | Vector256.Equals(l, Vector256.Create((byte)'['))
-            | Vector256.Equals(l, Vector256.Create((byte)']'));
-        return (isWord.ExtractMostSignificantBits(), (isWord & ~digit).ExtractMostSignificantBits(), quoteLine.ExtractMostSignificantBits(),
-            list.ExtractMostSignificantBits(), number.ExtractMostSignificantBits(), BitOperations.PopCount(punctuation.ExtractMostSignificantBits()));
+        var l = v | (Vector512.LessThan(v - Vector512.Create((byte)'A'), Vector512.Create((byte)26)) & Vector512.Create((byte)0x20));
+        l.StoreUnsafe(ref lowered);
+        var digits = Vector512.LessThan(l - Vector512.Create((byte)'0'), Vector512.Create((byte)10));
+        var isWord = Vector512.LessThan(l - Vector512.Create((byte)'a'), Vector512.Create((byte)26)) | digits
+            | Vector512.GreaterThanOrEqual(l, Vector512.Create((byte)0x80)) | Vector512.Equals(l, Vector512.Create((byte)'_'));
+        var quoteLine = Vector512.Equals(l, Vector512.Create((byte)'"')) | Vector512.Equals(l, Vector512.Create((byte)'`')) | Vector512.Equals(l, Vector512.Create((byte)'\n'));
+        var list = Vector512.Equals(l, Vector512.Create((byte)'-')) | Vector512.Equals(l, Vector512.Create((byte)'*')) | Vector512.Equals(l, Vector512.Create((byte)'+'));
+        var number = Vector512.Equals(l, Vector512.Create((byte)'.')) | Vector512.Equals(l, Vector512.Create((byte)')'));
+        var punctuation = Vector512.Equals(l, Vector512.Create((byte)'{')) | Vector512.Equals(l, Vector512.Create((byte)'}'))
+            | Vector512.Equals(l, Vector512.Create((byte)';')) | Vector512.Equals(l, Vector512.Create((byte)'='))
+            | Vector512.Equals(l, Vector512.Create((byte)'(')) | Vector512.Equals(l, Vector512.Create((byte)'<'))
+            | Vector512.Equals(l, Vector512.Create((byte)'>')) | Vector512.Equals(l, Vector512.Create((byte)'['))
+            | Vector512.Equals(l, Vector512.Create((byte)']'));
+        word = isWord.ExtractMostSignificantBits();
+        digit = digits.ExtractMostSignificantBits();
+        quoteOrLine = quoteLine.ExtractMostSignificantBits();
+        listMark = list.ExtractMostSignificantBits();
+        afterNumber = number.ExtractMostSignificantBits();
+        return BitOperations.PopCount(punctuation.ExtractMostSignificantBits());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (uint Word, uint NonDigit, uint QuoteOrLine, uint ListMark, uint AfterNumber, int Code) Classify(Vector128<byte> v, Span<byte> lowered)
+    private static (uint Word, uint Digit, uint QuoteOrLine, uint ListMark, uint AfterNumber, int Code) Classify128(Vector128<byte> v, ref byte lowered)
     {
         var l = v | (Vector128.LessThan(v - Vector128.Create((byte)'A'), Vector128.Create((byte)26)) & Vector128.Create((byte)0x20));
-        l.CopyTo(lowered);
-        var digit = Vector128.LessThan(l - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
-        var isWord = Vector128.LessThan(l - Vector128.Create((byte)'a'), Vector128.Create((byte)26)) | digit
+        l.StoreUnsafe(ref lowered);
+        var digits = Vector128.LessThan(l - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
+        var isWord = Vector128.LessThan(l - Vector128.Create((byte)'a'), Vector128.Create((byte)26)) | digits
             | Vector128.GreaterThanOrEqual(l, Vector128.Create((byte)0x80)) | Vector128.Equals(l, Vector128.Create((byte)'_'));
         var quoteLine = Vector128.Equals(l, Vector128.Create((byte)'"')) | Vector128.Equals(l, Vector128.Create((byte)'`')) | Vector128.Equals(l, Vector128.Create((byte)'\n'));
         var list = Vector128.Equals(l, Vector128.Create((byte)'-')) | Vector128.Equals(l, Vector128.Create((byte)'*')) | Vector128.Equals(l, Vector128.Create((byte)'+'));
@@ -224,7 +272,27 @@ internal static class PromptScanner
             | Vector128.Equals(l, Vector128.Create((byte)'(')) | Vector128.Equals(l, Vector128.Create((byte)'<'))
             | Vector128.Equals(l, Vector128.Create((byte)'>')) | Vector128.Equals(l, Vector128.Create((byte)'['))
             | Vector128.Equals(l, Vector128.Create((byte)']'));
-        return (isWord.ExtractMostSignificantBits(), (isWord & ~digit).ExtractMostSignificantBits(), quoteLine.ExtractMostSignificantBits(),
+        return (isWord.ExtractMostSignificantBits(), digits.ExtractMostSignificantBits(), quoteLine.ExtractMostSignificantBits(),
+            list.ExtractMostSignificantBits(), number.ExtractMostSignificantBits(), BitOperations.PopCount(punctuation.ExtractMostSignificantBits()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Word, uint Digit, uint QuoteOrLine, uint ListMark, uint AfterNumber, int Code) Classify256(Vector256<byte> v, ref byte lowered)
+    {
+        var l = v | (Vector256.LessThan(v - Vector256.Create((byte)'A'), Vector256.Create((byte)26)) & Vector256.Create((byte)0x20));
+        l.StoreUnsafe(ref lowered);
+        var digits = Vector256.LessThan(l - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
+        var isWord = Vector256.LessThan(l - Vector256.Create((byte)'a'), Vector256.Create((byte)26)) | digits
+            | Vector256.GreaterThanOrEqual(l, Vector256.Create((byte)0x80)) | Vector256.Equals(l, Vector256.Create((byte)'_'));
+        var quoteLine = Vector256.Equals(l, Vector256.Create((byte)'"')) | Vector256.Equals(l, Vector256.Create((byte)'`')) | Vector256.Equals(l, Vector256.Create((byte)'\n'));
+        var list = Vector256.Equals(l, Vector256.Create((byte)'-')) | Vector256.Equals(l, Vector256.Create((byte)'*')) | Vector256.Equals(l, Vector256.Create((byte)'+'));
+        var number = Vector256.Equals(l, Vector256.Create((byte)'.')) | Vector256.Equals(l, Vector256.Create((byte)')'));
+        var punctuation = Vector256.Equals(l, Vector256.Create((byte)'{')) | Vector256.Equals(l, Vector256.Create((byte)'}'))
+            | Vector256.Equals(l, Vector256.Create((byte)';')) | Vector256.Equals(l, Vector256.Create((byte)'='))
+            | Vector256.Equals(l, Vector256.Create((byte)'(')) | Vector256.Equals(l, Vector256.Create((byte)'<'))
+            | Vector256.Equals(l, Vector256.Create((byte)'>')) | Vector256.Equals(l, Vector256.Create((byte)'['))
+            | Vector256.Equals(l, Vector256.Create((byte)']'));
+        return (isWord.ExtractMostSignificantBits(), digits.ExtractMostSignificantBits(), quoteLine.ExtractMostSignificantBits(),
             list.ExtractMostSignificantBits(), number.ExtractMostSignificantBits(), BitOperations.PopCount(punctuation.ExtractMostSignificantBits()));
     }
 
@@ -248,20 +316,21 @@ internal static class PromptScanner
             }
         }
 
-        public void OnStructure(scoped ReadOnlySpan<byte> lower, int at, int length, ref WordAnalysis analysis)
+        /// <summary>Handles the structure character at <paramref name="at"/>; reads the original text (case does not matter to any of them).</summary>
+        public void OnStructure(scoped ReadOnlySpan<byte> text, int at, ref WordAnalysis analysis)
         {
             if (at < _skipUntil)
             {
                 return;
             }
 
-            switch (lower[at])
+            switch (text[at])
             {
                 case (byte)'"':
                     _inQuote = !_inQuote;
                     break;
                 case (byte)'`':
-                    if (at + 2 < length && lower[at + 1] == '`' && lower[at + 2] == '`')
+                    if (at + 2 < text.Length && text[at + 1] == '`' && text[at + 2] == '`')
                     {
                         _inCode = !_inCode;
                         analysis.Fences++;
@@ -286,7 +355,7 @@ internal static class PromptScanner
                     _inInline = false;
                     break;
                 case (byte)'.' or (byte)')':
-                    if (IsListNumber(lower, at))
+                    if (IsListNumber(text, at))
                     {
                         _listRun++;
                         _midLine = true;

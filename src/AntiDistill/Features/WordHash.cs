@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace AntiDistill;
 
@@ -44,27 +45,24 @@ internal static class WordHash
         Span<byte> padded = stackalloc byte[8];
         padded.Clear();
         normalized.CopyTo(padded);
-        return OfPadded(padded, 0, normalized.Length);
+        return OfShort(BinaryPrimitives.ReadUInt64LittleEndian(padded), normalized.Length);
     }
 
-    /// <summary>
-    /// <see cref="Of"/> for a word inside a buffer that has at least 8 readable bytes from the word's start
-    /// (the scanner pads its buffer for this), so that a short word is one load and a mask.
-    /// </summary>
+    /// <summary>The hash of a word of 1 to 8 bytes, given 8 bytes read (little-endian) from its start; the bytes past the word are ignored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong OfPadded(ReadOnlySpan<byte> buffer, int start, int length)
+    public static ulong OfShort(ulong firstBytes, int length)
     {
-        if (length > 8)
-        {
-            return XxHash3.HashToUInt64(buffer.Slice(start, Math.Min(length, MaxWordBytes))) | 1;
-        }
-
         // One multiply spreads the packed bytes upward, the shift folds the high half back down: enough for
         // sketches and table indexes (both read high and low bits), half the cost of the full finalizer.
-        ulong packed = BinaryPrimitives.ReadUInt64LittleEndian(buffer.Slice(start, 8)) & (ulong.MaxValue >> ((8 - length) * 8));
-        ulong h = packed * 0x9E3779B97F4A7C15UL;
+        ulong h = (firstBytes & (ulong.MaxValue >> ((8 - length) * 8))) * 0x9E3779B97F4A7C15UL;
         return (h ^ (h >> 29)) | 1;
     }
+
+    /// <summary>The hash of a word of more than 8 bytes starting at <paramref name="first"/>, <paramref name="length"/> bytes readable (hashed up to <see cref="MaxWordBytes"/>).</summary>
+    /// <remarks>Not inlined: few words are this long, and the hash call would crowd the scanner's registers.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ulong OfLong(ref byte first, int length) =>
+        XxHash3.HashToUInt64(MemoryMarshal.CreateReadOnlySpan(ref first, Math.Min(length, MaxWordBytes))) | 1;
 
     /// <summary>Normalizes (ASCII case folding) and hashes one word of free text; used to build lexicons.</summary>
     public static ulong OfText(ReadOnlySpan<byte> word)
