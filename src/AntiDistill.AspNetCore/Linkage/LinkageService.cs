@@ -39,11 +39,23 @@ internal sealed class LinkageService(
         }
     }
 
+    /// <summary>Requests linked between two yields (about half a millisecond of work).</summary>
+    private const int SliceRequests = 1024;
+
     internal void RunOnce(ref long lastEviction)
     {
         try
         {
-            int processed = engine.ProcessLinkage();
+            // In slices, yielding the core between them: on a small machine a pass over a quarter-second backlog
+            // held one core for tens of milliseconds while requests queued behind it (p99 spikes under load).
+            int processed = 0, slice;
+            while ((slice = engine.ProcessLinkage(SliceRequests)) == SliceRequests)
+            {
+                processed += slice;
+                Thread.Yield();
+            }
+
+            processed += slice;
             if (processed > 0)
             {
                 metrics.Linked(processed);

@@ -128,6 +128,18 @@ public sealed class DistillationEngine
     public int ProcessLinkage() => _linker?.ProcessPending() ?? 0;
 
     /// <summary>
+    /// Like <see cref="ProcessLinkage()"/>, but stops after <paramref name="maxRequests"/> requests, so a host that
+    /// shares its cores with request handling can work through a backlog in slices and let requests run between them.
+    /// </summary>
+    /// <param name="maxRequests">Most requests to process in this call (at least 1).</param>
+    /// <returns>How many requests were processed; fewer than <paramref name="maxRequests"/> means the queue is empty.</returns>
+    public int ProcessLinkage(int maxRequests)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRequests, 1);
+        return _linker?.ProcessPending(maxRequests) ?? 0;
+    }
+
+    /// <summary>
     /// The smallest member account of a cluster: unlike <see cref="ClusterId"/>, which each node numbers on its own,
     /// nodes that share state agree on it once they agree on the members, so a shared store keys a cluster's budget
     /// by it. False when the cluster is unknown. Safe from any thread, allocation-free.

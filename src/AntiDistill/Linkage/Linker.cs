@@ -28,6 +28,8 @@ internal sealed class Linker
     private int[] _activeBuckets = new int[1024];
     private ulong[] _lastBucket = new ulong[1024];
     private int[] _requests = new int[1024];
+    private uint[] _lastValue = new uint[1024 * AttributeSlots];
+    private long[] _lastTouchMs = new long[1024 * AttributeSlots];
     private readonly Dictionary<ulong, LinkAttributes>? _outbox;
     private readonly int _outboxCapacity;
     private long _dropped;
@@ -97,13 +99,16 @@ internal sealed class Linker
         }
     }
 
-    /// <summary>Processes everything queued so far; returns how many events. Safe to call from several threads (they take turns).</summary>
-    public int ProcessPending()
+    /// <summary>
+    /// Processes what is queued, at most <paramref name="maxEvents"/> events, and rescores the clusters that changed;
+    /// returns how many events. Safe to call from several threads (they take turns).
+    /// </summary>
+    public int ProcessPending(int maxEvents = int.MaxValue)
     {
         lock (_gate)
         {
             int processed = 0;
-            while (_queue.Reader.TryRead(out var e))
+            while (processed < maxEvents && _queue.Reader.TryRead(out var e))
             {
                 Process(e);
                 processed++;
@@ -166,13 +171,13 @@ internal sealed class Linker
     private void LinkAll(in LinkAttributes e, int node)
     {
         long now = e.TimestampMs;
-        Link(LinkKind.Payment, e.Payment, node, now);
-        Link(LinkKind.Device, e.Device, node, now);
-        Link(LinkKind.Network, e.Network, node, now);
-        Link(LinkKind.Client, e.Client, node, now);
-        Link(LinkKind.EmailDomain, e.EmailDomain, node, now);
-        Link(LinkKind.SignupBurst, e.SignupBucket, node, now);
-        Link(LinkKind.SystemPrompt, e.SystemPrompt, node, now);
+        Link(LinkKind.Payment, e.Payment, node, now, 0);
+        Link(LinkKind.Device, e.Device, node, now, 1);
+        Link(LinkKind.Network, e.Network, node, now, 2);
+        Link(LinkKind.Client, e.Client, node, now, 3);
+        Link(LinkKind.EmailDomain, e.EmailDomain, node, now, 4);
+        Link(LinkKind.SignupBurst, e.SignupBucket, node, now, 5);
+        Link(LinkKind.SystemPrompt, e.SystemPrompt, node, now, 6);
         Link(LinkKind.PromptFrame, e.Opening, node, now);
         Link(LinkKind.PromptFrame, e.Closing, node, now);
         if (e.SynchronyBucket != 0 && e.SynchronyBucket != _lastBucket[node])
@@ -182,11 +187,11 @@ internal sealed class Linker
             Link(LinkKind.Synchrony, e.SynchronyBucket, node, now);
         }
 
-        Link(LinkKind.Cadence, e.Cadence, node, now);
+        Link(LinkKind.Cadence, e.Cadence, node, now, 7);
         var bands = e.Bands;
         for (int b = 0; b < ProfileBands.Count; b++)
         {
-            Link(LinkKind.ContentProfile, bands[b], node, now);
+            Link(LinkKind.ContentProfile, bands[b], node, now, 8 + b);
         }
     }
 
@@ -243,9 +248,14 @@ internal sealed class Linker
         }
     }
 
-    private void Link(LinkKind kind, ulong value, int node, long now)
+    /// <param name="kind">The kind of evidence.</param>
+    /// <param name="value">The attribute value (0: none).</param>
+    /// <param name="node">The account's node.</param>
+    /// <param name="now">The request's time.</param>
+    /// <param name="slot">Where the account's last value of this attribute is remembered, or -1 to process every time.</param>
+    private void Link(LinkKind kind, ulong value, int node, long now, int slot = -1)
     {
-        if (value == 0)
+        if (value == 0 || (slot >= 0 && Repeated(node, slot, value, now)))
         {
             return;
         }
@@ -346,10 +356,15 @@ internal sealed class Linker
             cohort.Activity.Add(_current);
         }
 
-        if (cohort.Accounts < _options.TemplateCohortAccounts)
+        // Rescored when an account joins and every few requests after, not on each: a busy shared frame (many users of
+        // one app) would otherwise cost a full scoring per request for nothing.
+        if (cohort.Accounts < _options.TemplateCohortAccounts
+            || (cohort.Accounts == cohort.ScoredAccounts && cohort.Activity.Requests % CohortRescoreEvery != 0))
         {
             return;
         }
+
+        cohort.ScoredAccounts = cohort.Accounts;
 
         Span<float> values = stackalloc float[RiskSignalNames.Count];
         values.Clear();
@@ -397,6 +412,31 @@ internal sealed class Linker
             _dirty.Add(_graph.Find(cohort.Anchor));
         }
     }
+
+    /// <summary>
+    /// Whether a not-suspicious account sent the same value for this attribute within <see cref="RetouchMs"/>: an
+    /// account sends its address, client, card and system prompt with every request, and looking them up again
+    /// each time was most of linkage's cost for busy accounts (all of it under a hub, such as one NAT). Nothing is
+    /// lost: the index keeps the account within the retouch interval of its last use, a partner that arrives later
+    /// finds it there and makes the pair, and a suspicious account (for which pairs across hubs matter) is never skipped.
+    /// </summary>
+    private bool Repeated(int node, int slot, ulong value, long now)
+    {
+        int i = (node * AttributeSlots) + slot;
+        uint folded = (uint)(value ^ (value >> 32)) | 1; // never 0, so a fresh slot never matches
+        if (_lastValue[i] == folded && now - _lastTouchMs[i] < RetouchMs && _ownRisk[node] < _risk.Options.SuspiciousThreshold)
+        {
+            return true;
+        }
+
+        _lastValue[i] = folded;
+        _lastTouchMs[i] = now;
+        return false;
+    }
+
+    private const int AttributeSlots = 8 + ProfileBands.Count;
+    private const long RetouchMs = 30_000;
+    private const int CohortRescoreEvery = 8;
 
     private static bool IsHarvestShaped(in RequestSummary request) =>
         request.Has(RequestSummary.Kinds.TraceHarvest)
@@ -446,6 +486,8 @@ internal sealed class Linker
             Array.Resize(ref _activeBuckets, _ownRisk.Length);
             Array.Resize(ref _lastBucket, _ownRisk.Length);
             Array.Resize(ref _requests, _ownRisk.Length);
+            Array.Resize(ref _lastValue, _ownRisk.Length * AttributeSlots);
+            Array.Resize(ref _lastTouchMs, _ownRisk.Length * AttributeSlots);
         }
 
         return node;

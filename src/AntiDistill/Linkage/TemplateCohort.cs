@@ -12,6 +12,9 @@ internal sealed class TemplateCohort
     /// <summary>Accounts that reached the repeat count.</summary>
     public int Accounts { get; set; }
 
+    /// <summary>How many accounts had reached the repeat count when the cohort was last scored.</summary>
+    public int ScoredAccounts { get; set; }
+
     /// <summary>The first account pulled in (0 until one is); the others join its cluster.</summary>
     public int Anchor { get; set; }
 

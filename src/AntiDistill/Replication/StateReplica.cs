@@ -12,7 +12,7 @@ namespace AntiDistill;
 /// <para>The request path only sets a flag and, the first time an account changes after a sync, writes its id
 /// to a bounded feed (no allocation). Everything else runs on the caller's thread: one sync loop at a time.</para>
 /// <para>A cycle: <see cref="CollectChanges"/>, <see cref="Export"/> each changed account to the store, read the
-/// contributions of accounts other nodes changed, <see cref="Import"/> them, then <see cref="DistillationEngine.ProcessLinkage"/>
+/// contributions of accounts other nodes changed, <see cref="Import"/> them, then <see cref="DistillationEngine.ProcessLinkage()"/>
 /// to rescore the clusters that grew. Contributions are opaque bytes that start with a
 /// <see cref="ContributorKeyLength"/>-byte contributor key (store them under it, one entry per contributor).</para>
 /// </remarks>

@@ -100,6 +100,41 @@ public class LinkerTests
     }
 
     [Fact]
+    public void ProcessLinkage_MaxRequests_ProcessesTheBacklogInSlicesInOrder()
+    {
+        var engine = TestEngine.Create();
+        var card = new ClientAttributes { Payment = engine.Identities.Hash("card-1") };
+        for (int i = 0; i < 10; i++)
+        {
+            engine.Observe(new Observation { Account = engine.Account(i % 4), Timestamp = T0.AddSeconds(i), Prompt = TestEngine.OrdinaryPrompt, TurnCount = 1, Client = card });
+        }
+
+        int[] slices = [engine.ProcessLinkage(4), engine.ProcessLinkage(4), engine.ProcessLinkage(4), engine.ProcessLinkage(4)];
+
+        Assert.Equal([4, 4, 2, 0], slices);
+        Assert.Equal(4, Assert.Single(engine.GetClusters()).Accounts.Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => engine.ProcessLinkage(0));
+    }
+
+    [Fact]
+    public void ProcessLinkage_BusyAccountsRepeatingTheirCard_LinkedWithAPartnerThatComesLater()
+    {
+        // Repeats of an account's own attribute values are skipped for a while (linkage cost); a partner arriving
+        // meanwhile must still find the account in the index and link with it.
+        var engine = TestEngine.Create();
+        var card = new ClientAttributes { Payment = engine.Identities.Hash("card-1") };
+        for (int i = 0; i < 50; i++)
+        {
+            engine.Observe(new Observation { Account = engine.Account(0), Timestamp = T0.AddSeconds(i * 0.1), Prompt = TestEngine.OrdinaryPrompt, TurnCount = 1, Client = card });
+        }
+
+        engine.Observe(new Observation { Account = engine.Account(1), Timestamp = T0.AddSeconds(6), Prompt = TestEngine.OrdinaryPrompt, TurnCount = 1, Client = card });
+        engine.ProcessLinkage();
+
+        Assert.Equal(2, Assert.Single(engine.GetClusters()).Accounts.Count);
+    }
+
+    [Fact]
     public void ProcessLinkage_ManyAccountsBehindOneNat_AreNotLinked()
     {
         var engine = TestEngine.Create();
