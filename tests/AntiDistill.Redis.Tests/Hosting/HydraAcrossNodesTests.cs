@@ -4,6 +4,7 @@ using AntiDistill.RateLimiting;
 using AntiDistill.Redis.Tests.Infrastructure;
 using AntiDistill.Simulation;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
@@ -131,5 +132,7 @@ public class HydraAcrossNodesTests(SharedRedis redis)
             Assert.True(onNode.Count >= 8 && onNode.Sum(x => statuses[x].Count) >= 100, $"node {n} served too few organic requests to judge: {traffic.Count} total, {string.Join(",", onNode.Select(x => statuses[x].Count))}. {Report()}");
             Assert.All(onNode, x => Assert.All(statuses[x], s => Assert.Equal(HttpStatusCode.OK, s)));
         }
+
+        Assert.All(nodes, n => Assert.DoesNotContain(n.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using AntiDistill.Redis.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace AntiDistill.Redis.Tests.Hosting;
@@ -55,6 +56,15 @@ public class RedisOutageTests
         }
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s.Status));
+        foreach (var node in nodes)
+        {
+            var logs = node.Logs.GetSnapshot();
+
+            // The outage reached the request path (limits served locally, event 6002) and nothing escaped: no error logged
+            // by the library, the middleware or Kestrel (an unhandled exception in a request is logged as an error).
+            Assert.Contains(logs, r => r.Id.Id == 6002 && r.Message.Contains("(limit)", StringComparison.Ordinal));
+            Assert.DoesNotContain(logs, r => r.Level >= LogLevel.Error);
+        }
 
         // Back: both nodes hold every request of every account again (pushed again on the new epoch), and report healthy.
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace AntiDistill.Redis.Tests.Infrastructure;
@@ -40,6 +41,9 @@ internal sealed class KestrelNode : IAsyncDisposable
     public DistillationEngine Engine => Services.GetRequiredService<DistillationEngine>();
 
     internal RedisStateSynchronizer Synchronizer => Services.GetRequiredService<RedisStateSynchronizer>();
+
+    /// <summary>What the node logged (the library from debug up, the framework from warning up).</summary>
+    public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
     public RedisStateOptions RedisOptions => Services.GetRequiredService<IOptions<RedisStateOptions>>().Value;
 
@@ -75,6 +79,9 @@ internal sealed class KestrelNode : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
+        builder.Logging.AddFakeLogging();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug); // the library's fallbacks log at debug
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Configuration.Sources.Clear(); // only the test's settings: no environment variables or files
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["AntiDistillation:IdentityKey"] = TestNode.IdentityKey });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
