@@ -16,6 +16,54 @@ public class PromptFeatureExtractorTests
             && first.Bytes == (bytes?.Length ?? 0);
     }
 
+    [Property]
+    public bool Extract_AfterAnyOtherPrompt_GivesTheSameFeatures(byte[] bytes, byte[] before, byte[] other)
+    {
+        // The scanner's scratch (stack or pooled) holds the previous prompt's bytes; nothing may leak into the next one.
+        bytes ??= [];
+        PromptFeatureExtractor.Default.Extract(before ?? [], default, 0, out _);
+        PromptFeatureExtractor.Default.Extract(bytes, default, 0, out var first);
+        PromptFeatureExtractor.Default.Extract(other ?? [], default, 0, out _);
+        PromptFeatureExtractor.Default.Extract(bytes, default, 0, out var second);
+        return Same(first, second);
+    }
+
+    [Fact]
+    public void Extract_LargePromptAfterGarbage_GivesTheSameFeatures()
+    {
+        // Past the stack buffer the scratch is a pooled array: fill it with garbage, then scan code with fences everywhere.
+        var garbage = new byte[70_000];
+        new Random(3).NextBytes(garbage);
+        var prompt = TestText.Utf8(string.Concat(Enumerable.Range(0, 400).Select(i => $"step {i} ``` code_{i} = {i}; ``` \"q{i}\" \n- item\n")));
+        PromptFeatureExtractor.Default.Extract(prompt, default, 0, out var clean);
+        PromptFeatureExtractor.Default.Extract(garbage, default, 0, out _);
+        PromptFeatureExtractor.Default.Extract(prompt, default, 0, out var dirty);
+        Assert.True(Same(clean, dirty));
+    }
+
+    [Fact]
+    public void Extract_FenceOrNumberAcrossABlockBoundary_IsMaskedLikeAnywhereElse()
+    {
+        // The scanner works in 64-byte blocks; a fence ("```") or a number split by a block edge must mask the same.
+        for (int pad = 40; pad < 140; pad++)
+        {
+            string prefix = new string('a', pad) + " Fix this:\n";
+            var a = TestText.Features(prefix + "```\nint x = 1;\n```\nThanks");
+            var b = TestText.Features(prefix + "```\nvar y = list.Count;\n```\nThanks");
+            Assert.Equal(a.TemplateFingerprint, b.TemplateFingerprint);
+            Assert.Equal(Capability.Coding, a.Capability);
+
+            var n1 = TestText.Features(prefix + "pay 1234567890123 dollars now");
+            var n2 = TestText.Features(prefix + "pay 9876543210987 dollars now");
+            Assert.Equal(n1.TemplateFingerprint, n2.TemplateFingerprint);
+        }
+    }
+
+    private static bool Same(in PromptFeatures a, in PromptFeatures b) =>
+        a.SimHash == b.SimHash && a.TemplateFingerprint == b.TemplateFingerprint && a.Frames == b.Frames
+        && a.MinHash.EstimateJaccard(b.MinHash) == 1.0 && a.Capability == b.Capability && a.Elicitation == b.Elicitation
+        && a.Words == b.Words && a.Shingles == b.Shingles;
+
     [Fact]
     public void Extract_InvalidUtf8_CountsWordsWithoutThrowing()
     {
