@@ -89,7 +89,7 @@ internal static class FindingsPrinter
     private static int Count(IEnumerable<AccountFinding> accounts, string verdict) => accounts.Count(a => a.Verdict == verdict);
 
     private static string Evidence(ClusterFinding cluster) =>
-        string.Join(", ", cluster.Evidence.OrderByDescending(e => e.Links).Take(3).Select(e => $"{e.Name} ({e.Links} links)"));
+        string.Join(", ", cluster.Evidence.OrderByDescending(e => e.Links).Take(3).Select(e => $"{e.Name} ({e.Links} link{(e.Links == 1 ? "" : "s")})"));
 
     private static string Tally(IEnumerable<string> populations) =>
         string.Join(", ", populations.GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
