@@ -25,6 +25,26 @@ public class SimHashBuilderTests
         return Check(default, hashes) && Check(SimHashBuilder.CreateScalar(), hashes);
     }
 
+    [Property]
+    public bool Of64_EqualsTheBuilderAndTheNaiveMajorityVote(int seed, bool skewed)
+    {
+        var rng = new Random(seed);
+        var hashes = new ulong[64];
+        for (int i = 0; i < hashes.Length; i++)
+        {
+            // Skewed inputs put many counters right at the threshold (32 of 64), where an off-by-one would show.
+            hashes[i] = skewed ? (ulong)rng.NextInt64() & (ulong)rng.NextInt64() | (rng.Next(2) == 0 ? 0xF0F0F0F0UL : 0) : (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 33);
+        }
+
+        var builder = default(SimHashBuilder);
+        foreach (ulong h in hashes)
+        {
+            builder.Add(h);
+        }
+
+        return SimHashBuilder.Of64(hashes) == builder.ToHash() && Check(default, hashes);
+    }
+
     private static bool Check(SimHashBuilder builder, ulong[]? hashes)
     {
         hashes ??= [];
