@@ -88,7 +88,7 @@ lines = [
     f"Server pinned to CPU 0 and wrk (1 thread, {connections} connections) to CPU 1 with taskset. Each server is warmed up for {warmup}",
     "under load first (on one core, tiered compilation of the engine takes ~40 s; measured before that, scoring-on ran at a third",
     f"of its steady rate), then 5 s before each run of {duration}; {rounds} interleaved rounds (off, on, off, on).",
-    "Other helpers' builds and tests shared the machine, so single runs are noisy: compare the means.",
+    "Single runs on a 2-core machine are noisy: compare the means.",
     "",
     "| Run | Scoring | Requests/s | p50 (ms) | p99 (ms) |",
     "|---|---|---:|---:|---:|",

@@ -91,7 +91,7 @@ internal sealed partial class AntiDistillationMiddleware
         return false;
     }
 
-    private async Task ScoreAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options)
+    private Task ScoreAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options)
     {
         // Upstreams may trust these headers (annotate sets them): a client must not be able to send its own.
         var headers = context.Request.Headers;
@@ -102,30 +102,57 @@ internal sealed partial class AntiDistillationMiddleware
         {
             _metrics.Unscored(name, "no_account");
             Log.NoAccount(_logger, context.Request.Path.Value);
-            await _next(context).ConfigureAwait(false);
-            return;
+            return _next(context);
         }
 
-        if (_profiles is not null && await _profiles.GetAsync(context, caller.Account, options).ConfigureAwait(false) is { } profile)
+        if (_profiles is not null)
+        {
+            return ScoreWithProfileAsync(context, name, policy, options, caller);
+        }
+
+        // Like ASP.NET Core's rate limiting middleware: no async state machine while everything completes at once
+        // (a body Kestrel already holds), which is the common case; the awaited path is taken only when it does not.
+        var read = BufferedBody.ReadAsync(context, options.MaxBodyBytes);
+        return read.IsCompletedSuccessfully
+            ? Decide(context, name, policy, options, caller, read.Result)
+            : ScoreAwaitedAsync(context, name, policy, options, caller, read);
+    }
+
+    private async Task ScoreWithProfileAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
+        ResolvedCaller caller)
+    {
+        if (await _profiles!.GetAsync(context, caller.Account, options).ConfigureAwait(false) is { } profile)
         {
             Apply(profile, ref caller);
         }
 
+        await ScoreAwaitedAsync(context, name, policy, options, caller, BufferedBody.ReadAsync(context, options.MaxBodyBytes)).ConfigureAwait(false);
+    }
+
+    private async Task ScoreAwaitedAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
+        ResolvedCaller caller, ValueTask<BufferedBody?> read)
+    {
         BufferedBody? body;
         try
         {
-            body = await BufferedBody.ReadAsync(context, options.MaxBodyBytes).ConfigureAwait(false);
+            body = await read.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             return; // the client went away mid-body: nothing to score, nobody to answer
         }
 
+        await Decide(context, name, policy, options, caller, body).ConfigureAwait(false);
+    }
+
+    /// <summary>Scores the buffered body and carries out the policy's action; synchronous up to the next middleware.</summary>
+    private Task Decide(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
+        in ResolvedCaller caller, BufferedBody? body)
+    {
         var outcome = Score(context, body, caller, policy);
         if (outcome.Status != RequestReadStatus.Ok)
         {
-            await BadBodyAsync(context, name, policy, options, outcome.Status).ConfigureAwait(false);
-            return;
+            return BadBodyAsync(context, name, policy, options, outcome.Status);
         }
 
         var action = outcome.Action;
@@ -147,8 +174,7 @@ internal sealed partial class AntiDistillationMiddleware
 
         if (policy.Shadow)
         {
-            await _next(context).ConfigureAwait(false);
-            return;
+            return _next(context);
         }
 
         switch (action)
@@ -157,33 +183,35 @@ internal sealed partial class AntiDistillationMiddleware
                 Annotate(context, outcome.Assessment, policy.ResponseHeaders);
                 break;
             case AntiDistillationAction.Throttle:
-                var lease = await _throttle.AcquireAsync(context, outcome, name).ConfigureAwait(false);
-                if (!lease.Acquired)
-                {
-                    await RejectAsync(context, name, RejectionReason.Throttled, Rejections.Throttled(), lease.RetryAfter ?? policy.RetryAfter, options)
-                        .ConfigureAwait(false);
-                    return;
-                }
-
-                await _next(context).ConfigureAwait(false);
-                if (feature.ReportedUsage is { } used)
-                {
-                    await _throttle.SettleAsync(lease.Key, used, name).ConfigureAwait(false);
-                }
-
-                return;
+                return ThrottleAsync(context, name, policy, options, outcome, feature);
             case AntiDistillationAction.Degrade:
                 Degrade(context, body!, outcome.Format, policy);
                 break;
             case AntiDistillationAction.Challenge:
-                await RejectAsync(context, name, RejectionReason.Challenged, Rejections.Challenged(policy.VerificationUrl), null, options).ConfigureAwait(false);
-                return;
+                return RejectAsync(context, name, RejectionReason.Challenged, Rejections.Challenged(policy.VerificationUrl), null, options);
             case AntiDistillationAction.Block:
-                await RejectAsync(context, name, RejectionReason.Blocked, Rejections.Blocked(), null, options).ConfigureAwait(false);
-                return;
+                return RejectAsync(context, name, RejectionReason.Blocked, Rejections.Blocked(), null, options);
+        }
+
+        return _next(context);
+    }
+
+    private async Task ThrottleAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
+        ScoreOutcome outcome, AntiDistillationFeature feature)
+    {
+        var lease = await _throttle.AcquireAsync(context, outcome, name).ConfigureAwait(false);
+        if (!lease.Acquired)
+        {
+            await RejectAsync(context, name, RejectionReason.Throttled, Rejections.Throttled(), lease.RetryAfter ?? policy.RetryAfter, options)
+                .ConfigureAwait(false);
+            return;
         }
 
         await _next(context).ConfigureAwait(false);
+        if (feature.ReportedUsage is { } used)
+        {
+            await _throttle.SettleAsync(lease.Key, used, name).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Reads and scores synchronously (no await between reading into the thread's content buffers and observing).</summary>
