@@ -1,6 +1,8 @@
 using System.Threading.RateLimiting;
 using AntiDistill.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
+using Polly;
+using Polly.RateLimiting;
 
 namespace AntiDistill.AspNetCore.Tests.RateLimiting;
 
@@ -89,6 +91,23 @@ public class RiskRateLimiterConsumerTests
 
         Assert.True(first.IsAcquired);
         Assert.False(second.IsAcquired);
+    }
+
+    [Fact]
+    public async Task PollyRateLimiterStrategy_OverForPartition_RejectsWithTheLimitersRetryAfter()
+    {
+        using var risk = NewLimiter();
+        using var partition = risk.ForPartition(new RiskPartitionKey(new AccountId(7), ClusterId.None, 0, 0, 400));
+        var pipeline = new ResiliencePipelineBuilder().AddRateLimiter(partition).Build();
+        int calls = 0;
+
+        await pipeline.ExecuteAsync(_ => { calls++; return ValueTask.CompletedTask; });
+        await pipeline.ExecuteAsync(_ => { calls++; return ValueTask.CompletedTask; });
+        var rejected = await Assert.ThrowsAsync<RateLimiterRejectedException>(
+            async () => await pipeline.ExecuteAsync(_ => { calls++; return ValueTask.CompletedTask; }));
+
+        Assert.Equal(2, calls);
+        Assert.Equal(TimeSpan.FromSeconds(2), rejected.RetryAfter);
     }
 
     private RiskRateLimiter NewLimiter()
