@@ -54,8 +54,8 @@ internal sealed class AttributeIndex(LinkageOptions options)
     {
         private int[] _nodes = new int[2];
         private long[] _seen = new long[2];
-        private int[] _uses = new int[2];
-        private int[] _harvestUses = new int[2];
+        private int[]? _uses; // prompt frames only: how often each account used the value, and how often harvest-shaped
+        private int[]? _harvestUses;
 
         public int Count { get; private set; }
 
@@ -71,14 +71,23 @@ internal sealed class AttributeIndex(LinkageOptions options)
 
         public long SeenAt(int i) => _seen[i];
 
-        public int UsesAt(int i) => _uses[i];
+        public int UsesAt(int i) => _uses is null ? 0 : _uses[i];
 
         /// <summary>Of <see cref="UsesAt"/>, the uses in requests shaped like harvesting (single-turn, hungry for output or reasoning).</summary>
-        public int HarvestUsesAt(int i) => _harvestUses[i];
+        public int HarvestUsesAt(int i) => _harvestUses is null ? 0 : _harvestUses[i];
 
-        /// <summary>Records a use by <paramref name="node"/>; returns how many times it has used the value so far.</summary>
-        public int Touch(int node, long ms, int depth, bool harvestShaped = false)
+        /// <summary>
+        /// Records a use by <paramref name="node"/>. With <paramref name="countUses"/> (prompt frames), uses are counted
+        /// per account and the count so far is returned; otherwise 0 (most values need no counts, and each costs memory).
+        /// </summary>
+        public int Touch(int node, long ms, int depth, bool countUses = false, bool harvestShaped = false)
         {
+            if (countUses && _uses is null)
+            {
+                _uses = new int[_nodes.Length];
+                _harvestUses = new int[_nodes.Length];
+            }
+
             LastSeenMs = Math.Max(LastSeenMs, ms);
             int oldest = 0;
             for (int i = 0; i < Count; i++)
@@ -86,7 +95,12 @@ internal sealed class AttributeIndex(LinkageOptions options)
                 if (_nodes[i] == node)
                 {
                     _seen[i] = Math.Max(_seen[i], ms);
-                    _harvestUses[i] += harvestShaped ? 1 : 0;
+                    if (_uses is null)
+                    {
+                        return 0;
+                    }
+
+                    _harvestUses![i] += harvestShaped ? 1 : 0;
                     return ++_uses[i];
                 }
 
@@ -104,8 +118,11 @@ internal sealed class AttributeIndex(LinkageOptions options)
                 {
                     Array.Resize(ref _nodes, Math.Min(depth, _nodes.Length * 2));
                     Array.Resize(ref _seen, _nodes.Length);
-                    Array.Resize(ref _uses, _nodes.Length);
-                    Array.Resize(ref _harvestUses, _nodes.Length);
+                    if (_uses is not null)
+                    {
+                        Array.Resize(ref _uses, _nodes.Length);
+                        Array.Resize(ref _harvestUses, _nodes.Length);
+                    }
                 }
 
                 slot = Count++;
@@ -113,8 +130,13 @@ internal sealed class AttributeIndex(LinkageOptions options)
 
             _nodes[slot] = node;
             _seen[slot] = ms;
+            if (_uses is null)
+            {
+                return 0;
+            }
+
             _uses[slot] = 1;
-            _harvestUses[slot] = harvestShaped ? 1 : 0;
+            _harvestUses![slot] = harvestShaped ? 1 : 0;
             return 1;
         }
     }

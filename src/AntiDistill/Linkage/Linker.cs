@@ -29,7 +29,7 @@ internal sealed class Linker
     private ulong[] _lastBucket = new ulong[1024];
     private int[] _requests = new int[1024];
     private uint[] _lastValue = new uint[1024 * AttributeSlots];
-    private long[] _lastTouchMs = new long[1024 * AttributeSlots];
+    private uint[] _lastTouchSeconds = new uint[1024 * AttributeSlots];
     private readonly Dictionary<ulong, LinkAttributes>? _outbox;
     private readonly int _outboxCapacity;
     private long _dropped;
@@ -264,7 +264,7 @@ internal sealed class Linker
         var entry = _index.Get(kind, value);
         if (kind == LinkKind.PromptFrame)
         {
-            JoinCohort(entry, node, entry.Touch(node, now, _options.IndexDepth, _hasCurrent && IsHarvestShaped(_current)));
+            JoinCohort(entry, node, entry.Touch(node, now, _options.IndexDepth, countUses: true, _hasCurrent && IsHarvestShaped(_current)));
         }
         else
         {
@@ -414,7 +414,7 @@ internal sealed class Linker
     }
 
     /// <summary>
-    /// Whether a not-suspicious account sent the same value for this attribute within <see cref="RetouchMs"/>: an
+    /// Whether a not-suspicious account sent the same value for this attribute within <see cref="RetouchSeconds"/>: an
     /// account sends its address, client, card and system prompt with every request, and looking them up again
     /// each time was most of linkage's cost for busy accounts (all of it under a hub, such as one NAT). Nothing is
     /// lost: the index keeps the account within the retouch interval of its last use, a partner that arrives later
@@ -424,18 +424,19 @@ internal sealed class Linker
     {
         int i = (node * AttributeSlots) + slot;
         uint folded = (uint)(value ^ (value >> 32)) | 1; // never 0, so a fresh slot never matches
-        if (_lastValue[i] == folded && now - _lastTouchMs[i] < RetouchMs && _ownRisk[node] < _risk.Options.SuspiciousThreshold)
+        uint seconds = (uint)(now / 1000); // Unix seconds fit until 2106; four bytes a slot, not eight
+        if (_lastValue[i] == folded && seconds - _lastTouchSeconds[i] < RetouchSeconds && _ownRisk[node] < _risk.Options.SuspiciousThreshold)
         {
             return true;
         }
 
         _lastValue[i] = folded;
-        _lastTouchMs[i] = now;
+        _lastTouchSeconds[i] = seconds;
         return false;
     }
 
     private const int AttributeSlots = 8 + ProfileBands.Count;
-    private const long RetouchMs = 30_000;
+    private const uint RetouchSeconds = 30;
     private const int CohortRescoreEvery = 8;
 
     private static bool IsHarvestShaped(in RequestSummary request) =>
@@ -487,7 +488,7 @@ internal sealed class Linker
             Array.Resize(ref _lastBucket, _ownRisk.Length);
             Array.Resize(ref _requests, _ownRisk.Length);
             Array.Resize(ref _lastValue, _ownRisk.Length * AttributeSlots);
-            Array.Resize(ref _lastTouchMs, _ownRisk.Length * AttributeSlots);
+            Array.Resize(ref _lastTouchSeconds, _ownRisk.Length * AttributeSlots);
         }
 
         return node;
