@@ -1,0 +1,205 @@
+using System.Net;
+using System.Text;
+using AntiDistill.AspNetCore;
+using AntiDistill.Requests;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AntiDistill.Benchmarks;
+
+/// <summary>
+/// The middleware's cost per request, in-process and without sockets: the real pipeline of a built
+/// <see cref="WebApplication"/> (forwarded headers, routing, the middleware, an endpoint that drains the body)
+/// invoked on a <see cref="DefaultHttpContext"/> carrying the requests of <c>benchmarks/wrk/chat.lua</c>
+/// (~1 KiB chat body, system prompt and 3 messages, 500 API keys as bearer tokens, the sample's shadow policy).
+/// <see cref="WithoutScoring"/> is the same app without <c>UseAntiDistillation</c>: the difference between the two
+/// is what scoring adds to a request (the engine's <c>Observe</c> included), in time and in bytes.
+/// </summary>
+/// <remarks>
+/// Linkage is off: it runs on the host's background timer, not on the request path, and is the engine's cost.
+/// The response feature runs the <c>OnCompleted</c> callbacks after each request as Kestrel does, so the buffered
+/// body goes back to the pool as in a server.
+/// </remarks>
+[MemoryDiagnoser]
+public class MiddlewareBenchmarks
+{
+    private const int Accounts = 500;
+    private const string Path = "/v1/chat/completions";
+    private const string SystemPrompt = "You are a helpful assistant for a software company. Answer concisely, use plain language, "
+        + "prefer short paragraphs and bullet lists, and say so when you are not sure. Never invent product features; "
+        + "when a question concerns pricing or contracts, point the user to the sales team instead of guessing.";
+
+    private static readonly string[] Questions =
+    [
+        "Summarize the main causes of the French Revolution and how they interacted over the decade before 1789.",
+        "Write a Python function that merges overlapping intervals and explain its time complexity in two sentences.",
+        "What are the trade-offs between optimistic and pessimistic concurrency control in a relational database?",
+        "Draft a short, friendly email to a customer explaining that their order will ship three days late.",
+        "Explain how a transformer's attention mechanism scales with sequence length and name two ways to reduce it.",
+        "Give me a packing list for a four-day hiking trip in the Alps in late September, with reasons for each item.",
+        "How do I configure a reverse proxy to forward the client's IP address, and what headers are involved?",
+        "Compare the nutritional value of lentils, chickpeas and black beans per 100 grams, in a small table.",
+    ];
+
+    [ThreadStatic]
+    private static byte[]? t_drain;
+
+    private readonly CompletingResponseFeature _response = new();
+    private readonly IPAddress _address = IPAddress.Loopback;
+    private (byte[] Body, string Authorization)[] _requests = [];
+    private WebApplication _plain = null!;
+    private WebApplication _scored = null!;
+    private RequestDelegate _plainPipeline = null!;
+    private RequestDelegate _scoredPipeline = null!;
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // As chat.lua builds them: request i goes to account i % 500.
+        _requests = new (byte[], string)[512];
+        for (int i = 1; i <= _requests.Length; i++)
+        {
+            string question = Questions[i % Questions.Length];
+            string body = "{\"model\":\"gpt-4o-mini\",\"messages\":["
+                + "{\"role\":\"system\",\"content\":\"" + SystemPrompt + "\"},"
+                + "{\"role\":\"user\",\"content\":\"Hi, I have a question about something I am working on today.\"},"
+                + "{\"role\":\"assistant\",\"content\":\"Of course. What would you like to know?\"},"
+                + "{\"role\":\"user\",\"content\":\"" + question + " (request " + i + ")\"}],"
+                + "\"max_completion_tokens\":800,\"temperature\":0.7,\"stream\":false}";
+            _requests[i - 1] = (Encoding.UTF8.GetBytes(body), "Bearer sk-bench-" + (i % Accounts));
+        }
+
+        (_plain, _plainPipeline) = Build(scoring: false);
+        (_scored, _scoredPipeline) = Build(scoring: true);
+
+        // Every account seen once and every method jitted before BenchmarkDotNet's own warm-up.
+        for (int i = 0; i < 2 * _requests.Length; i++)
+        {
+            WithoutScoring();
+            WithScoring();
+        }
+
+        // A benchmark of the wrong path would still print numbers: check that one variant scores and the other does not.
+        var scored = Send(_scored, _scoredPipeline).Features.Get<IAntiDistillationFeature>();
+        if (scored is not { BodyStatus: RequestReadStatus.Ok, Format: RequestFormat.OpenAIChatCompletions }
+            || Send(_plain, _plainPipeline).Features.Get<IAntiDistillationFeature>() is not null)
+        {
+            throw new InvalidOperationException($"The scored pipeline did not score the request ({scored?.BodyStatus}).");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _plain.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _scored.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    [Benchmark(Baseline = true)]
+    public int WithoutScoring() => Invoke(_plain, _plainPipeline);
+
+    [Benchmark]
+    public int WithScoring() => Invoke(_scored, _scoredPipeline);
+
+    private static (WebApplication App, RequestDelegate Pipeline) Build(bool scoring)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+
+        // The sample's appsettings.json default policy, as run.sh starts it (shadow mode, logging at Warning).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AntiDistillation:IdentityKey"] = "c2FtcGxlLWtleS1ub3QtYS1zZWNyZXQtcmVwbGFjZS1tZQ==",
+            ["AntiDistillation:Linkage:Enabled"] = "false",
+            ["AntiDistillation:Http:DefaultPolicy"] = "default",
+            ["AntiDistillation:Http:MaxBodyBytes"] = "4194304",
+            ["AntiDistillation:Http:ApiKeyHeader"] = "x-api-key",
+            ["AntiDistillation:Http:BearerApiKey"] = "true",
+            ["AntiDistillation:Http:TlsFingerprintHeader"] = "x-ja4",
+            ["AntiDistillation:Http:Policies:default:Shadow"] = "true",
+            ["AntiDistillation:Http:Policies:default:BadBody"] = "Allow",
+            ["AntiDistillation:Http:Policies:default:Bands:0:MinRisk"] = "0.5",
+            ["AntiDistillation:Http:Policies:default:Bands:0:Action"] = "Throttle",
+            ["AntiDistillation:Http:Policies:default:Bands:1:MinRisk"] = "0.9",
+            ["AntiDistillation:Http:Policies:default:Bands:1:Action"] = "Challenge",
+        });
+        builder.Services.AddAntiDistillation(builder.Configuration.GetSection("AntiDistillation")).AddAspNetCore();
+        var app = builder.Build();
+
+        app.UseForwardedHeaders();
+        app.UseRouting();
+        if (scoring)
+        {
+            app.UseAntiDistillation();
+        }
+
+        app.MapPost(Path, (RequestDelegate)DrainAsync);
+        app.UseEndpoints(_ => { });
+        return (app, ((IApplicationBuilder)app).Build());
+    }
+
+    // The endpoint reads the whole body, as the sample's canned API does (both variants pay the same for it).
+    private static async Task DrainAsync(HttpContext context)
+    {
+        var buffer = t_drain ??= new byte[4096];
+        while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false) > 0)
+        {
+        }
+    }
+
+    private int Invoke(WebApplication app, RequestDelegate pipeline) => Send(app, pipeline).Response.StatusCode;
+
+    private DefaultHttpContext Send(WebApplication app, RequestDelegate pipeline)
+    {
+        var (body, authorization) = _requests[_next++ & 511];
+        var context = new DefaultHttpContext();
+        _response.Reset();
+        context.Features.Set<IHttpResponseFeature>(_response);
+        context.RequestServices = app.Services;
+        var request = context.Request;
+        request.Method = HttpMethods.Post;
+        request.Scheme = "http";
+        request.Host = new HostString("127.0.0.1", 5182);
+        request.Path = Path;
+        request.ContentType = "application/json";
+        request.ContentLength = body.Length;
+        request.Headers.Authorization = authorization;
+        request.Headers.UserAgent = "bench-client/1.0";
+        request.Body = new MemoryStream(body, writable: false);
+        context.Connection.RemoteIpAddress = _address;
+
+        pipeline(context).GetAwaiter().GetResult();
+        _response.Complete();
+        return context;
+    }
+
+    /// <summary>Runs the <c>OnCompleted</c> callbacks (e.g. <c>RegisterForDispose</c>) when the request ends, as a server does.</summary>
+    private sealed class CompletingResponseFeature : HttpResponseFeature
+    {
+        private readonly List<(Func<object, Task> Callback, object State)> _completed = [];
+
+        public override void OnCompleted(Func<object, Task> callback, object state) => _completed.Add((callback, state));
+
+        public void Complete()
+        {
+            for (int i = _completed.Count - 1; i >= 0; i--)
+            {
+                _completed[i].Callback(_completed[i].State).GetAwaiter().GetResult();
+            }
+
+            _completed.Clear();
+        }
+
+        public void Reset()
+        {
+            StatusCode = StatusCodes.Status200OK;
+            Headers.Clear();
+        }
+    }
+}
