@@ -4,20 +4,30 @@ using Microsoft.AspNetCore.Http;
 namespace AntiDistill.AspNetCore;
 
 /// <summary>
-/// A request body read into a pooled buffer, up to a limit. Owned by the response
-/// (<see cref="HttpResponse.RegisterForDispose"/>), which returns the buffer when the request ends.
+/// A request body read into a pooled buffer, up to a limit, and the stream the endpoint reads in its place (one
+/// object, one allocation per request). The buffer goes back to the pool when the response completes
+/// (<see cref="HttpResponse.OnCompleted(Func{object, Task}, object)"/>), not when the endpoint disposes the stream.
 /// </summary>
-internal sealed class BufferedBody : IDisposable
+internal sealed partial class BufferedBody
 {
     private const int InitialSize = 4096;
+
+    private static readonly Func<object, Task> ReleaseOnCompleted = static state =>
+    {
+        ((BufferedBody)state).Release();
+        return Task.CompletedTask;
+    };
+
     private byte[] _buffer;
+    private int _length;
 
     private BufferedBody(byte[] buffer) => _buffer = buffer;
 
     /// <summary>The bytes read.</summary>
-    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
 
-    public int Length { get; private set; }
+    /// <summary>The number of bytes read.</summary>
+    public int Count => _length;
 
     /// <summary>Whether the body went past the limit (only a prefix was read; the rest is still in the original stream).</summary>
     public bool TooLarge { get; private set; }
@@ -25,8 +35,8 @@ internal sealed class BufferedBody : IDisposable
     public byte[] Buffer => _buffer;
 
     /// <summary>
-    /// Reads the body, at most <paramref name="limit"/> bytes (one more tells that it is too large), and puts a
-    /// stream in its place that replays what was read followed by whatever was not, so the endpoint reads the
+    /// Reads the body, at most <paramref name="limit"/> bytes (one more tells that it is too large), and puts itself
+    /// in its place as a stream that replays what was read followed by whatever was not, so the endpoint reads the
     /// body as if nothing had touched it. Returns null when the declared length is already over the limit
     /// (nothing is read then).
     /// </summary>
@@ -41,13 +51,14 @@ internal sealed class BufferedBody : IDisposable
 
         int size = declared is { } d ? (int)Math.Max(1, d + 1) : InitialSize;
         var body = new BufferedBody(ArrayPool<byte>.Shared.Rent(Math.Min(size, limit + 1)));
-        context.Response.RegisterForDispose(body);
+        context.Response.OnCompleted(ReleaseOnCompleted, body);
         var original = request.Body;
+        var aborted = context.RequestAborted;
         while (true)
         {
-            if (body.Length == body._buffer.Length)
+            if (body._length == body._buffer.Length)
             {
-                if (body.Length > limit)
+                if (body._length > limit)
                 {
                     body.TooLarge = true;
                     break;
@@ -56,17 +67,18 @@ internal sealed class BufferedBody : IDisposable
                 body.Grow(limit + 1);
             }
 
-            int read = await original.ReadAsync(body._buffer.AsMemory(body.Length), context.RequestAborted).ConfigureAwait(false);
+            int read = await original.ReadAsync(body._buffer.AsMemory(body._length), aborted).ConfigureAwait(false);
             if (read == 0)
             {
                 break;
             }
 
-            body.Length += read;
+            body._length += read;
         }
 
-        body.TooLarge |= body.Length > limit;
-        request.Body = new ReplayStream(body._buffer, body.Length, body.TooLarge ? original : null);
+        body.TooLarge |= body._length > limit;
+        body._rest = body.TooLarge ? original : null;
+        request.Body = body;
         return body;
     }
 
@@ -75,17 +87,21 @@ internal sealed class BufferedBody : IDisposable
     {
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = rewritten;
-        Length = length;
-        request.Body = new ReplayStream(rewritten, length, rest: null);
+        _length = length;
+        _position = 0;
+        _rest = null;
+        request.Body = this;
 
         // The body is now whole and of known length: a proxy forwarding it must not also say chunked.
         request.Headers.TransferEncoding = default;
         request.ContentLength = length;
     }
 
-    public void Dispose()
+    /// <summary>Returns the buffer to the pool (once); reads after this see an empty body.</summary>
+    public void Release()
     {
         var buffer = Interlocked.Exchange(ref _buffer, []);
+        _length = 0;
         if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -96,7 +112,7 @@ internal sealed class BufferedBody : IDisposable
     {
         int size = (int)Math.Min(max, (long)_buffer.Length * 2);
         var grown = ArrayPool<byte>.Shared.Rent(size);
-        _buffer.AsSpan(0, Length).CopyTo(grown);
+        _buffer.AsSpan(0, _length).CopyTo(grown);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = grown;
     }

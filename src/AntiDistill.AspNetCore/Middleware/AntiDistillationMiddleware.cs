@@ -31,6 +31,7 @@ internal sealed partial class AntiDistillationMiddleware
     private readonly Rejections _rejections;
     private readonly AntiDistillationMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly EndpointMarksCache _marks = new();
 
     public AntiDistillationMiddleware(RequestDelegate next, IServiceProvider services, ILogger<AntiDistillationMiddleware> logger)
     {
@@ -50,14 +51,14 @@ internal sealed partial class AntiDistillationMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
-        var metadata = context.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<DisableAntiDistillationAttribute>() is not null || !HasBody(context.Request.Method))
+        var marks = context.GetEndpoint() is { } endpoint ? _marks.Get(endpoint) : EndpointMarks.None;
+        if (marks.Disabled || !HasBody(context.Request.Method))
         {
             return _next(context);
         }
 
         var options = _options.Current;
-        var require = metadata?.GetMetadata<RequireAntiDistillationAttribute>();
+        var require = marks.Require;
         if (require is null && !(options.ScoreUnmarkedEndpoints && ClaimsPath(context.Request.Path)))
         {
             return _next(context);
@@ -302,7 +303,7 @@ internal sealed partial class AntiDistillationMiddleware
 
     private static void Degrade(HttpContext context, BufferedBody body, RequestFormat format, AntiDistillationPolicy policy)
     {
-        var output = new PooledBufferWriter(body.Length + 64);
+        var output = new PooledBufferWriter(body.Count + 64);
         try
         {
             if (DegradeRewriter.TryRewrite(body.Span, format, policy.DegradedMaxOutputTokens, policy.DegradeRemovesReasoning, output))

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Primitives;
 
 namespace AntiDistill.AspNetCore;
@@ -23,7 +24,7 @@ internal sealed class CallerResolver(DistillationEngine engine)
         caller = default;
         var request = context.Request;
         caller.ApiKey = HashApiKey(request.Headers, options);
-        string? subject = SubjectOf(context.User, options.AccountClaim);
+        string? subject = SubjectOf(context, options.AccountClaim);
         caller.Account = subject is not null ? new AccountId(_hashes.Hash(subject, SubjectKind)) : new AccountId(caller.ApiKey);
         if (!caller.Account.IsValid)
         {
@@ -67,9 +68,11 @@ internal sealed class CallerResolver(DistillationEngine engine)
         return 0;
     }
 
-    private static string? SubjectOf(ClaimsPrincipal user, string? claim)
+    private static string? SubjectOf(HttpContext context, string? claim)
     {
-        if (user.Identity is not { IsAuthenticated: true })
+        // Through the feature, not HttpContext.User: without authentication that getter allocates an empty principal
+        // (and the feature holding it) on every request, only for us to find it unauthenticated.
+        if (context.Features.Get<IHttpAuthenticationFeature>()?.User is not { Identity.IsAuthenticated: true } user)
         {
             return null;
         }

@@ -17,6 +17,14 @@ namespace AntiDistill.AspNetCore;
 /// </remarks>
 internal sealed class IdentityHashCache(IdentityHasher hasher, int capacity = 65_536)
 {
+    private const int AddressSlot = 4;
+
+    // The last identifier of each kind this thread looked up, by its XxHash3 key (never the text): a client sends its
+    // requests from one address with one user agent, and behind a proxy or NAT many clients share them, so the next
+    // request often skips the dictionary (a likely cache miss among thousands of entries).
+    [ThreadStatic]
+    private static Recent? t_recent;
+
     private readonly ConcurrentDictionary<ulong, ulong> _entries = new();
     private readonly long _seed = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(8));
 
@@ -31,13 +39,12 @@ internal sealed class IdentityHashCache(IdentityHasher hasher, int capacity = 65
         }
 
         ulong key = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(value), _seed + kind);
-        if (_entries.TryGetValue(key, out ulong hash))
+        if (!TryRecall(kind & 3, key, out ulong hash))
         {
-            return hash;
+            hash = hasher.Hash(value);
+            Add(kind & 3, key, hash);
         }
 
-        hash = hasher.Hash(value);
-        Add(key, hash);
         return hash;
     }
 
@@ -52,17 +59,35 @@ internal sealed class IdentityHashCache(IdentityHasher hasher, int capacity = 65
 
         // Keyed by the whole address: cheaper than computing the prefix here, and the hasher decides the prefix.
         ulong key = XxHash3.HashToUInt64(bytes[..written], _seed + 255);
-        if (_entries.TryGetValue(key, out ulong hash))
+        if (!TryRecall(AddressSlot, key, out ulong hash))
         {
-            return hash;
+            hash = hasher.IpPrefix(address);
+            Add(AddressSlot, key, hash);
         }
 
-        hash = hasher.IpPrefix(address);
-        Add(key, hash);
         return hash;
     }
 
-    private void Add(ulong key, ulong hash)
+    /// <summary>The hash of <paramref name="key"/> from this thread's last lookup of that kind, else from the dictionary.</summary>
+    private bool TryRecall(int slot, ulong key, out ulong hash)
+    {
+        var recent = t_recent;
+        if (recent is not null && recent.Owner == this && recent.Keys[slot] == key)
+        {
+            hash = recent.Hashes[slot];
+            return true;
+        }
+
+        if (_entries.TryGetValue(key, out hash))
+        {
+            Remember(slot, key, hash);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Add(int slot, ulong key, ulong hash)
     {
         if (_entries.Count >= capacity)
         {
@@ -70,5 +95,28 @@ internal sealed class IdentityHashCache(IdentityHasher hasher, int capacity = 65
         }
 
         _entries[key] = hash;
+        Remember(slot, key, hash);
+    }
+
+    private void Remember(int slot, ulong key, ulong hash)
+    {
+        var recent = t_recent;
+        if (recent is null || recent.Owner != this)
+        {
+            t_recent = recent = new Recent(this);
+        }
+
+        recent.Keys[slot] = key;
+        recent.Hashes[slot] = hash;
+    }
+
+    /// <summary>One thread's last lookups of one cache: slots 0-3 by kind (kinds 1-4), 4 for addresses.</summary>
+    private sealed class Recent(IdentityHashCache owner)
+    {
+        public IdentityHashCache Owner { get; } = owner;
+
+        public ulong[] Keys { get; } = new ulong[AddressSlot + 1];
+
+        public ulong[] Hashes { get; } = new ulong[AddressSlot + 1];
     }
 }

@@ -3,31 +3,33 @@ namespace AntiDistill.AspNetCore;
 /// <summary>
 /// The request body as the endpoint sees it after the middleware read it: the buffered bytes, then the
 /// unread rest of the original stream (when the body was too large to read whole). Seekable when whole.
+/// Disposing it (as a <see cref="StreamReader"/> does) keeps the buffer: the response's completion returns it.
 /// </summary>
-internal sealed class ReplayStream(byte[] buffer, int length, Stream? rest) : Stream
+internal sealed partial class BufferedBody : Stream
 {
     private int _position;
+    private Stream? _rest;
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => rest is null;
+    public override bool CanSeek => _rest is null;
 
     public override bool CanWrite => false;
 
-    public override long Length => rest is null ? length : throw new NotSupportedException();
+    public override long Length => _rest is null ? _length : throw new NotSupportedException();
 
     public override long Position
     {
-        get => rest is null ? _position : throw new NotSupportedException();
+        get => _rest is null ? _position : throw new NotSupportedException();
         set
         {
-            if (rest is not null)
+            if (_rest is not null)
             {
                 throw new NotSupportedException();
             }
 
             ArgumentOutOfRangeException.ThrowIfNegative(value);
-            _position = (int)Math.Min(value, length);
+            _position = (int)Math.Min(value, _length);
         }
     }
 
@@ -36,7 +38,7 @@ internal sealed class ReplayStream(byte[] buffer, int length, Stream? rest) : St
     public override int Read(Span<byte> buffer)
     {
         int n = Copy(buffer);
-        return n > 0 || rest is null || buffer.IsEmpty ? n : rest.Read(buffer);
+        return n > 0 || _rest is null || buffer.IsEmpty ? n : _rest.Read(buffer);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -45,7 +47,7 @@ internal sealed class ReplayStream(byte[] buffer, int length, Stream? rest) : St
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         int n = Copy(buffer.Span);
-        return n > 0 || rest is null || buffer.IsEmpty ? ValueTask.FromResult(n) : rest.ReadAsync(buffer, cancellationToken);
+        return n > 0 || _rest is null || buffer.IsEmpty ? ValueTask.FromResult(n) : _rest.ReadAsync(buffer, cancellationToken);
     }
 
     public override long Seek(long offset, SeekOrigin origin)
@@ -54,7 +56,7 @@ internal sealed class ReplayStream(byte[] buffer, int length, Stream? rest) : St
         {
             SeekOrigin.Begin => offset,
             SeekOrigin.Current => _position + offset,
-            SeekOrigin.End => length + offset,
+            SeekOrigin.End => _length + offset,
             _ => throw new ArgumentOutOfRangeException(nameof(origin)),
         };
         return _position;
@@ -70,13 +72,13 @@ internal sealed class ReplayStream(byte[] buffer, int length, Stream? rest) : St
 
     private int Copy(Span<byte> destination)
     {
-        int n = Math.Min(destination.Length, length - _position);
+        int n = Math.Min(destination.Length, _length - _position);
         if (n <= 0)
         {
             return 0;
         }
 
-        buffer.AsSpan(_position, n).CopyTo(destination);
+        _buffer.AsSpan(_position, n).CopyTo(destination);
         _position += n;
         return n;
     }
