@@ -33,21 +33,7 @@ internal static class JsonText
 
         if (!reader.ValueIsEscaped)
         {
-            // The reader does not validate UTF-8 in string values; the text we score must be valid, as JSON requires.
-            if (!Utf8.IsValid(raw))
-            {
-                throw new JsonException("A string in the body is not valid UTF-8.");
-            }
-
-            if (target == TextTarget.Prompt)
-            {
-                content.AppendPrompt(raw);
-            }
-            else
-            {
-                content.AppendSystemPrompt(raw);
-            }
-
+            AppendUnescaped(raw, content, target);
             return;
         }
 
@@ -71,6 +57,30 @@ internal static class JsonText
         else
         {
             content.CommitSystemPrompt(written);
+        }
+    }
+
+    /// <summary>Copies the text of a string token that has no escapes (its raw bytes are its text); empty text appends nothing.</summary>
+    public static void AppendUnescaped(ReadOnlySpan<byte> raw, RequestContent content, TextTarget target)
+    {
+        if (raw.IsEmpty)
+        {
+            return;
+        }
+
+        // The reader does not validate UTF-8 in string values; the text we score must be valid, as JSON requires.
+        if (!Utf8.IsValid(raw))
+        {
+            throw new JsonException("A string in the body is not valid UTF-8.");
+        }
+
+        if (target == TextTarget.Prompt)
+        {
+            content.AppendPrompt(raw);
+        }
+        else
+        {
+            content.AppendSystemPrompt(raw);
         }
     }
 

@@ -13,6 +13,13 @@ namespace AntiDistill.Requests;
 /// </remarks>
 internal static class MessageList
 {
+    private enum ContentKind
+    {
+        None,
+        Plain, // an unescaped string: its span is the text
+        AtReader, // anything else: walked from a copy of the reader
+    }
+
     private enum Role
     {
         None,
@@ -22,6 +29,10 @@ internal static class MessageList
     }
 
     /// <summary>Reads the array under <paramref name="reader"/>; false when it has the wrong shape.</summary>
+    /// <remarks>
+    /// A content that is a plain string (the common case) is remembered as its span; only an array of parts or an
+    /// escaped string keeps a copy of the reader (a large struct) to walk or unescape later. Both give the same text.
+    /// </remarks>
     public static bool Read(ref Utf8JsonReader reader, RequestContent content)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -30,8 +41,9 @@ internal static class MessageList
         }
 
         var turns = 0;
-        var lastUserText = default(Utf8JsonReader);
-        var haveUserText = false;
+        var lastUser = default(ContentValue);
+        var lastUserAt = default(Utf8JsonReader);
+        var contentAt = default(Utf8JsonReader);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -41,8 +53,7 @@ internal static class MessageList
 
             var role = Role.None;
             var isToolItem = false;
-            var contentAt = default(Utf8JsonReader);
-            var hasContent = false;
+            var value = default(ContentValue);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("role"u8))
@@ -53,9 +64,16 @@ internal static class MessageList
                 else if (reader.ValueTextEquals("content"u8))
                 {
                     reader.Read();
-                    contentAt = reader;
-                    hasContent = true;
-                    reader.Skip();
+                    if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+                    {
+                        value = new ContentValue(ContentKind.Plain, reader.ValueSpan);
+                    }
+                    else
+                    {
+                        value = new ContentValue(ContentKind.AtReader, default);
+                        contentAt = reader;
+                        reader.Skip();
+                    }
                 }
                 else if (reader.ValueTextEquals("type"u8))
                 {
@@ -74,7 +92,10 @@ internal static class MessageList
 
             switch (role)
             {
-                case Role.System when hasContent:
+                case Role.System when value.Kind == ContentKind.Plain:
+                    JsonText.AppendUnescaped(value.Text, content, TextTarget.System);
+                    break;
+                case Role.System when value.Kind == ContentKind.AtReader:
                     if (!JsonText.AppendContent(ref contentAt, content, TextTarget.System))
                     {
                         return false;
@@ -83,12 +104,19 @@ internal static class MessageList
                     break;
                 case Role.User:
                     turns++;
-                    if (hasContent)
+                    if (value.Kind == ContentKind.Plain)
+                    {
+                        if (!value.Text.IsEmpty)
+                        {
+                            lastUser = value;
+                        }
+                    }
+                    else if (value.Kind == ContentKind.AtReader)
                     {
                         if (JsonText.HasText(contentAt, out var valid))
                         {
-                            lastUserText = contentAt;
-                            haveUserText = true;
+                            lastUser = value;
+                            lastUserAt = contentAt;
                         }
                         else if (!valid)
                         {
@@ -106,9 +134,13 @@ internal static class MessageList
             }
         }
 
-        if (haveUserText)
+        if (lastUser.Kind == ContentKind.Plain)
         {
-            JsonText.AppendContent(ref lastUserText, content, TextTarget.Prompt);
+            JsonText.AppendUnescaped(lastUser.Text, content, TextTarget.Prompt);
+        }
+        else if (lastUser.Kind == ContentKind.AtReader)
+        {
+            JsonText.AppendContent(ref lastUserAt, content, TextTarget.Prompt);
         }
 
         content.TurnCount += turns;
@@ -129,5 +161,13 @@ internal static class MessageList
         }
 
         return reader.ValueTextEquals("system"u8) || reader.ValueTextEquals("developer"u8) ? Role.System : Role.Other;
+    }
+
+    /// <summary>A message's content: its text when it is a plain string, else where a reader copy stands.</summary>
+    private readonly ref struct ContentValue(ContentKind kind, ReadOnlySpan<byte> text)
+    {
+        public ContentKind Kind { get; } = kind;
+
+        public ReadOnlySpan<byte> Text { get; } = text;
     }
 }
