@@ -40,7 +40,7 @@ internal static class DegradeRewriter
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = Classify(ref reader);
-            if (field == Field.Reasoning && removeReasoning)
+            if (field == Field.Reasoning && (removeReasoning || ThinkingOutgrowsCap(reader, format, cap)))
             {
                 reader.Read();
                 reader.Skip();
@@ -76,6 +76,35 @@ internal static class DegradeRewriter
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Whether an Anthropic <c>thinking</c> object asks for a budget the capped <c>max_tokens</c> cannot hold: the API
+    /// refuses a request whose <c>budget_tokens</c> is not below <c>max_tokens</c>, so a kept-reasoning degrade would
+    /// otherwise turn into an upstream 400. Such thinking is dropped; one that fits is kept as it is.
+    /// </summary>
+    private static bool ThinkingOutgrowsCap(Utf8JsonReader reader, RequestFormat format, int cap)
+    {
+        if (format != RequestFormat.AnthropicMessages || !reader.ValueTextEquals("thinking"u8) || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        int depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("budget_tokens"u8))
+            {
+                return reader.Read() && reader.TokenType == JsonTokenType.Number && (!reader.TryGetInt64(out long budget) || budget >= cap);
+            }
+
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+        }
+
+        return false;
     }
 
     private static Field Classify(ref Utf8JsonReader reader)

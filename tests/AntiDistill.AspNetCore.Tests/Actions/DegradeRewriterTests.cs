@@ -51,6 +51,24 @@ public class DegradeRewriterTests
         Assert.False(json.TryGetProperty("reasoning_effort", out _));
     }
 
+    [Theory]
+    [InlineData(8000, false)]
+    [InlineData(512, false)]
+    [InlineData(400, true)]
+    public void TryRewrite_ReasoningKeptButThinkingBudgetOverTheCap_ThinkingDropped(int budget, bool kept)
+    {
+        string body = $$"""{"model":"m","thinking":{"type":"enabled","budget_tokens":{{budget}}},"max_tokens":32000,"messages":[]}""";
+
+        var json = Rewrite(body, RequestFormat.AnthropicMessages, cap: 512, removeReasoning: false);
+
+        Assert.Equal(512, json.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(kept, json.TryGetProperty("thinking", out var thinking));
+        if (kept)
+        {
+            Assert.Equal(budget, thinking.GetProperty("budget_tokens").GetInt32());
+        }
+    }
+
     [Fact]
     public void TryRewrite_ReasoningKept_WhenPolicySaysSo()
     {
