@@ -48,6 +48,28 @@ public class LinkageServiceTests
         Assert.Equal(0, engine.ProcessLinkage());
     }
 
+    [Fact]
+    public void RunOnce_BacklogLargerThanOneTick_LinksSixtyFourSlicesAndLeavesTheRest()
+    {
+        // A tick links at most 64 slices of 1,024, so eviction still runs when requests outpace linkage.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestHost.Start);
+        var engine = new DistillationEngine(new AntiDistillationOptions { Linkage = { QueueCapacity = 70_000 } }, time);
+        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var options = new HttpOptionsSnapshot(
+            new StaticMonitor(new AntiDistillationHttpOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<HttpOptionsSnapshot>.Instance);
+        var service = new LinkageService(engine, options, new AntiDistillationMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            time, Microsoft.Extensions.Logging.Abstractions.NullLogger<LinkageService>.Instance);
+        for (int i = 0; i < 66_000; i++)
+        {
+            engine.Observe(new Observation { Account = new AccountId((ulong)(i % 50) + 1), Prompt = "hello there"u8, TurnCount = 1 });
+        }
+
+        long last = time.GetTimestamp();
+        service.RunOnce(ref last);
+
+        Assert.Equal(66_000 - (64 * 1024), engine.ProcessLinkage());
+    }
+
     private sealed class StaticMonitor(AntiDistillationHttpOptions value) : Microsoft.Extensions.Options.IOptionsMonitor<AntiDistillationHttpOptions>
     {
         public AntiDistillationHttpOptions CurrentValue => value;
