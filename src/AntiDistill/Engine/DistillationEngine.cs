@@ -189,7 +189,8 @@ public sealed class DistillationEngine
                     }
                 }
 
-                float risk = Math.Max(assessment.Risk, graph.FloorOf(root));
+                float floor = graph.FloorOf(root);
+                float risk = Math.Max(assessment.Risk, floor);
                 var accounts = graph.Members(root).Select(graph.AccountOf).ToList();
                 result.Add(new ClusterSummary
                 {
@@ -198,7 +199,7 @@ public sealed class DistillationEngine
                     DistinctContent = DistinctContentOf(accounts),
                     Risk = risk,
                     Verdict = _risk.VerdictFor(risk),
-                    SharedTemplateRisk = graph.FloorOf(root),
+                    SharedTemplateRisk = floor,
                     Evidence = evidence,
                     Signals = assessment.Signals.ToArray(),
                 });

@@ -33,8 +33,6 @@ internal sealed class Linker
     private readonly Dictionary<ulong, LinkAttributes>? _outbox;
     private readonly int _outboxCapacity;
     private long _dropped;
-    private RequestSummary _current;
-    private bool _hasCurrent;
 
     /// <param name="options">Linkage options.</param>
     /// <param name="risk">The risk model clusters are scored with.</param>
@@ -159,16 +157,17 @@ internal sealed class Linker
         _dirty.Add(root);
 
         var attributes = LinkAttributes.From(e);
-        (_current, _hasCurrent) = (e.Summary, true); // what a template cohort adds when this request carries its frame
-        LinkAll(attributes, node);
-        _hasCurrent = false;
+        LinkAll(attributes, node, e.Summary);
         if (_outbox is not null && (_outbox.Count < _outboxCapacity || _outbox.ContainsKey(e.Account.Value)))
         {
             _outbox[e.Account.Value] = attributes;
         }
     }
 
-    private void LinkAll(in LinkAttributes e, int node)
+    /// <param name="e">The attribute values of one request.</param>
+    /// <param name="node">The account's node.</param>
+    /// <param name="request">What the request added to the counters, for template cohorts; null for attributes imported from another node.</param>
+    private void LinkAll(in LinkAttributes e, int node, RequestSummary? request)
     {
         long now = e.TimestampMs;
         Link(LinkKind.Payment, e.Payment, node, now, 0);
@@ -178,8 +177,8 @@ internal sealed class Linker
         Link(LinkKind.EmailDomain, e.EmailDomain, node, now, 4);
         Link(LinkKind.SignupBurst, e.SignupBucket, node, now, 5);
         Link(LinkKind.SystemPrompt, e.SystemPrompt, node, now, 6);
-        Link(LinkKind.PromptFrame, e.Opening, node, now);
-        Link(LinkKind.PromptFrame, e.Closing, node, now);
+        LinkFrame(e.Opening, node, now, request);
+        LinkFrame(e.Closing, node, now, request);
         if (e.SynchronyBucket != 0 && e.SynchronyBucket != _lastBucket[node])
         {
             _lastBucket[node] = e.SynchronyBucket;
@@ -243,7 +242,7 @@ internal sealed class Linker
             _dirty.Add(root);
             foreach (ref readonly var a in attributes)
             {
-                LinkAll(a, node);
+                LinkAll(a, node, request: null);
             }
         }
     }
@@ -260,17 +259,29 @@ internal sealed class Linker
             return;
         }
 
-        var rule = _options.Rule(kind);
         var entry = _index.Get(kind, value);
-        if (kind == LinkKind.PromptFrame)
+        entry.Touch(node, now, _options.IndexDepth);
+        AddPairEvidence(kind, entry, node, now);
+    }
+
+    /// <summary>A prompt frame: counted per account for its template cohort, then pair evidence like any other value.</summary>
+    private void LinkFrame(ulong value, int node, long now, RequestSummary? request)
+    {
+        if (value == 0)
         {
-            JoinCohort(entry, node, entry.Touch(node, now, _options.IndexDepth, countUses: true, _hasCurrent && IsHarvestShaped(_current)));
-        }
-        else
-        {
-            entry.Touch(node, now, _options.IndexDepth);
+            return;
         }
 
+        var entry = _index.Get(LinkKind.PromptFrame, value);
+        int uses = entry.Touch(node, now, _options.IndexDepth, countUses: true, request is { } r && IsHarvestShaped(r));
+        JoinCohort(entry, node, uses, request);
+        AddPairEvidence(LinkKind.PromptFrame, entry, node, now);
+    }
+
+    /// <summary>Evidence between <paramref name="node"/> and the other recent accounts of a value, unioning pairs that reach the threshold.</summary>
+    private void AddPairEvidence(LinkKind kind, AttributeIndex.Entry entry, int node, long now)
+    {
+        var rule = _options.Rule(kind);
         if (rule.Weight <= 0 || entry.Count < 2)
         {
             return;
@@ -337,7 +348,7 @@ internal sealed class Linker
     /// pulls every repeating account into one cluster judged at least at that risk. See
     /// <see cref="LinkageOptions.TemplateCohortRepeats"/>.
     /// </summary>
-    private void JoinCohort(AttributeIndex.Entry entry, int node, int uses)
+    private void JoinCohort(AttributeIndex.Entry entry, int node, int uses, RequestSummary? request)
     {
         int repeats = _options.TemplateCohortRepeats;
         if (uses < repeats)
@@ -351,9 +362,9 @@ internal sealed class Linker
             cohort.Accounts++;
         }
 
-        if (_hasCurrent)
+        if (request is { } counted)
         {
-            cohort.Activity.Add(_current);
+            cohort.Activity.Add(counted);
         }
 
         // Rescored when an account joins and every few requests after, not on each: a busy shared frame (many users of
