@@ -1,6 +1,7 @@
 -- Posts realistic ~1 KiB OpenAI chat-completions bodies, cycling through accounts (API keys) and prompts,
 -- so the engine tracks many accounts as in production. Requests are prebuilt in init: wrk shares the CPU with
 -- the server, and building them per request would cost the client, not the server, time.
+-- benchmarks/AntiDistill.Benchmarks/MiddlewareBenchmarks.cs replays the same requests in-process: change both together.
 local accounts = 500
 local requests = {}
 local questions = {
