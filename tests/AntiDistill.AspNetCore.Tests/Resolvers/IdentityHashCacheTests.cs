@@ -1,4 +1,5 @@
 using System.Net;
+using FsCheck.Xunit;
 
 namespace AntiDistill.AspNetCore.Tests.Resolvers;
 
@@ -76,5 +77,44 @@ public class IdentityHashCacheTests
             Assert.Equal(Hasher.IpPrefix(IPAddress.Parse("198.51.100.1")), cache.IpPrefix(IPAddress.Parse("198.51.100.1")));
             Assert.Equal(Hasher.IpPrefix(IPAddress.Parse("2001:db8::1")), cache.IpPrefix(IPAddress.Parse("2001:db8::1")));
         }
+    }
+
+    [Fact]
+    public void Hash_TwoValuesInTheOnlySet_BothStay()
+    {
+        var cache = new IdentityHashCache(Hasher, capacity: 2);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(Hasher.Hash("sk-a".AsSpan()), cache.Hash("sk-a", 1));
+            Assert.Equal(Hasher.Hash("sk-b".AsSpan()), cache.Hash("sk-b", 1));
+        }
+
+        Assert.Equal(2, cache.Count);
+    }
+
+    [Property(MaxTest = 2000)]
+    public void Answers_TornReadOfTwoWrites_NeverAnotherKeysHash(ulong key1, ulong hash1, ulong key2, ulong hash2)
+    {
+        // Two writes to one entry, (key1, hash1) then (key2, hash2), each with its check word. A reader racing them can
+        // see any mix of the three fields; whichever key it looks up, it may only be answered with that key's own hash.
+        hash2 = key1 == key2 ? hash1 : hash2; // one key has one hash
+        ulong[] keys = [key1, key2], hashes = [hash1, hash2];
+        ulong[] checks = [IdentityHashCache.Check(key1, hash1), IdentityHashCache.Check(key2, hash2)];
+        for (int k = 0; k < 2; k++)
+        {
+            for (int h = 0; h < 2; h++)
+            {
+                for (int c = 0; c < 2; c++)
+                {
+                    if (IdentityHashCache.Answers(keys[k], keys[k], hashes[h], checks[c]))
+                    {
+                        Assert.Equal(hashes[k], hashes[h]);
+                    }
+                }
+            }
+        }
+
+        Assert.True(IdentityHashCache.Answers(key1, key1, hash1, checks[0]));
     }
 }
