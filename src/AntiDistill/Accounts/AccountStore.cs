@@ -112,7 +112,9 @@ internal sealed class AccountStore
 
     private sealed class Shard(int capacity, bool replicated)
     {
-        private readonly Dictionary<ulong, int> _index = [];
+        // Account to state directly (not to a slot number): one dependent load fewer on every request, which under
+        // load is one cache miss fewer. The slots stay for CLOCK's hand and for reuse.
+        private readonly Dictionary<ulong, AccountState> _index = [];
         private AccountState[] _slots = [];
         private int _hand;
 
@@ -122,9 +124,9 @@ internal sealed class AccountStore
 
         public bool TryGet(AccountId account, out AccountState state)
         {
-            if (_index.TryGetValue(account.Value, out int slot))
+            if (_index.TryGetValue(account.Value, out var found))
             {
-                state = _slots[slot];
+                state = found;
                 return true;
             }
 
@@ -160,7 +162,7 @@ internal sealed class AccountStore
                 state.Reset(account);
             }
 
-            _index[account.Value] = slot;
+            _index[account.Value] = state;
             return state;
         }
 
@@ -204,10 +206,8 @@ internal sealed class AccountStore
                 int last = --Count;
                 if (i != last)
                 {
-                    var moved = _slots[last];
-                    _slots[i] = moved;
+                    _slots[i] = _slots[last];
                     _slots[last] = state;
-                    _index[moved.Account.Value] = i;
                 }
 
                 evicted++;
