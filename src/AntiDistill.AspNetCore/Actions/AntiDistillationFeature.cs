@@ -2,10 +2,13 @@ using AntiDistill.Requests;
 
 namespace AntiDistill.AspNetCore;
 
-internal sealed class AntiDistillationFeature(string policy, RequestReadStatus bodyStatus, RequestFormat format, in Assessment assessment,
-    AntiDistillationAction action, bool shadow) : IAntiDistillationFeature
+/// <remarks>
+/// The middleware has the engine write the assessment straight into <see cref="Scored"/> (about 240 bytes) and reads
+/// it there by reference, instead of passing copies of it from the engine to the feature.
+/// </remarks>
+internal sealed class AntiDistillationFeature(string policy, RequestReadStatus bodyStatus, RequestFormat format, bool shadow) : IAntiDistillationFeature
 {
-    private readonly Assessment _assessment = assessment;
+    private Assessment _assessment;
 
     public string Policy { get; } = policy;
 
@@ -15,7 +18,10 @@ internal sealed class AntiDistillationFeature(string policy, RequestReadStatus b
 
     public Assessment Assessment => _assessment;
 
-    public AntiDistillationAction Action { get; } = action;
+    /// <summary>The assessment in place: written once by the middleware before the feature is published, read-only after.</summary>
+    internal ref Assessment Scored => ref _assessment;
+
+    public AntiDistillationAction Action { get; internal set; }
 
     public bool Shadow { get; } = shadow;
 

@@ -14,7 +14,7 @@ internal sealed class RequestThrottle(RiskRateLimiter limiter, ITokenEstimator e
     /// <summary>Acquires one permit; refused leases carry the limiter's Retry-After when it gave one.</summary>
     public async ValueTask<(bool Acquired, TimeSpan? RetryAfter, RiskPartitionKey Key)> AcquireAsync(HttpContext context, ScoreOutcome outcome, string policy)
     {
-        var key = RiskPartitionKey.From(outcome.Assessment, outcome.EstimatedTokens);
+        var key = RiskPartitionKey.From(outcome.Feature!.Scored, outcome.EstimatedTokens);
         using var lease = await limiter.AcquireAsync(key, 1, context.RequestAborted).ConfigureAwait(false);
         if (lease.IsAcquired)
         {

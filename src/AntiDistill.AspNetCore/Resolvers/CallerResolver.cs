@@ -1,6 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace AntiDistill.AspNetCore;
@@ -10,6 +11,7 @@ namespace AntiDistill.AspNetCore;
 /// (after <c>UseForwardedHeaders</c>, which rewrites <see cref="ConnectionInfo.RemoteIpAddress"/>), user agent
 /// and the TLS fingerprint header. Only keyed hashes leave this class; the key itself is never stored or logged.
 /// </summary>
+[SkipLocalsInit]
 internal sealed class CallerResolver(DistillationEngine engine)
 {
     private const string SubjectClaim = "sub";

@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace AntiDistill.Requests;
 
 /// <summary>Anthropic Messages: <c>system</c> (a string or text blocks), <c>messages</c>, <c>tools</c>, <c>max_tokens</c>, <c>thinking</c>, <c>stream</c>.</summary>
+[SkipLocalsInit]
 internal sealed class AnthropicMessagesReader : IRequestFormatReader
 {
     public RequestFormat Format => RequestFormat.AnthropicMessages;

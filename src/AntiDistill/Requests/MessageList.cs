@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace AntiDistill.Requests;
@@ -11,6 +12,7 @@ namespace AntiDistill.Requests;
 /// A user turn that carries only tool results (an agent loop step) keeps the previous user text as the
 /// prompt: the task the person asked for, not the tool output the client relays.
 /// </remarks>
+[SkipLocalsInit]
 internal static class MessageList
 {
     private enum ContentKind

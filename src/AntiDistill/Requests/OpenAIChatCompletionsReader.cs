@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace AntiDistill.Requests;
 
 /// <summary>OpenAI Chat Completions: <c>messages</c>, <c>tools</c> (or legacy <c>functions</c>), <c>max_completion_tokens</c> (or <c>max_tokens</c>), <c>reasoning_effort</c>, <c>stream</c>.</summary>
+[SkipLocalsInit]
 internal sealed class OpenAIChatCompletionsReader : IRequestFormatReader
 {
     public RequestFormat Format => RequestFormat.OpenAIChatCompletions;

@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace AntiDistill.Requests;
 
 /// <summary>OpenAI Responses: <c>input</c> (a string or items), <c>instructions</c>, <c>tools</c>, <c>max_output_tokens</c>, <c>reasoning</c>, <c>stream</c>.</summary>
+[SkipLocalsInit]
 internal sealed class OpenAIResponsesReader : IRequestFormatReader
 {
     public RequestFormat Format => RequestFormat.OpenAIResponses;

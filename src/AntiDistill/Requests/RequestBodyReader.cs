@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AntiDistill.Requests;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace AntiDistill.Requests;
 /// <see cref="IRequestFormatReader"/> a host adds) into a <see cref="RequestContent"/>. Shared by the
 /// middleware and the log analyzer so that both score exactly the same text. Never throws on bad input.
 /// </summary>
+[SkipLocalsInit]
 public sealed class RequestBodyReader
 {
     private readonly IRequestFormatReader[] _readers;
