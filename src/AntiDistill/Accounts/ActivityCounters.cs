@@ -114,6 +114,7 @@ internal struct ActivityCounters
     {
         int n = Math.Max(1, Requests);
         double confidence = n / (double)(n + options.EvidenceRequests);
+        double perRequest = confidence / n; // a share times the confidence, with one division for all six
 
         int focus = 0;
         for (int c = (int)Capability.Math; c <= (int)Capability.Grading; c++)
@@ -121,12 +122,12 @@ internal struct ActivityCounters
             focus = Math.Max(focus, Capabilities[c]);
         }
 
-        values[(int)RiskSignal.CotElicitation] = Share(ChainOfThought, n, confidence);
-        values[(int)RiskSignal.GradingElicitation] = Share(Grading, n, confidence);
-        values[(int)RiskSignal.CapabilityFocus] = Share(focus, n, confidence);
-        values[(int)RiskSignal.ReasoningHunger] = Share(Hungry, n, confidence);
-        values[(int)RiskSignal.SingleTurn] = Share(SingleTurn, n, confidence);
-        values[(int)RiskSignal.TraceHarvest] = Share(TraceHarvest, n, confidence);
+        values[(int)RiskSignal.CotElicitation] = Share(ChainOfThought, n, perRequest);
+        values[(int)RiskSignal.GradingElicitation] = Share(Grading, n, perRequest);
+        values[(int)RiskSignal.CapabilityFocus] = Share(focus, n, perRequest);
+        values[(int)RiskSignal.ReasoningHunger] = Share(Hungry, n, perRequest);
+        values[(int)RiskSignal.SingleTurn] = Share(SingleTurn, n, perRequest);
+        values[(int)RiskSignal.TraceHarvest] = Share(TraceHarvest, n, perRequest);
 
         // The hour spread means little until there are requests enough to fill a day.
         values[(int)RiskSignal.AroundTheClock] = (float)(Hours.NormalizedEntropy() * n / (n + 24.0));
@@ -135,7 +136,8 @@ internal struct ActivityCounters
         values[(int)RiskSignal.Volume] = (float)Math.Clamp(Math.Log10((n / days) + 1) / 3, 0, 1);
     }
 
-    private static float Share(int count, int n, double confidence) => (float)(Math.Clamp(count / (double)n, 0, 1) * confidence);
+    /// <summary>The share of requests <paramref name="count"/> is (clamped to [0, 1]), times the confidence folded into <paramref name="perRequest"/>.</summary>
+    private static float Share(int count, int n, double perRequest) => (float)(Math.Clamp(count, 0, n) * perRequest);
 
     [InlineArray(Count)]
     public struct CapabilityCounts

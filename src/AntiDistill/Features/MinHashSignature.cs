@@ -78,21 +78,18 @@ public struct MinHashSignature
         }
 
         // Walk right to left starting just after the last non-empty bin, so the circular wrap is covered.
+        // Selects rather than branches: a short prompt leaves most bins empty in no pattern the branch predictor
+        // can learn, and a mispredicted branch per run of empty bins cost more than this whole loop.
         uint next = bins[last];
-        int distance = 0;
+        uint distance = 0;
         for (int step = 1; step <= Length; step++)
         {
-            int i = (last - step + Length) % Length;
-            if (bins[i] == Empty)
-            {
-                distance++;
-                bins[i] = next + (uint)(distance * RotationOffset);
-            }
-            else
-            {
-                next = bins[i];
-                distance = 0;
-            }
+            int i = (last - step) & (Length - 1);
+            uint value = bins[i];
+            bool empty = value == Empty;
+            distance = empty ? distance + 1 : 0;
+            next = empty ? next : value;
+            bins[i] = empty ? next + (distance * RotationOffset) : value;
         }
     }
 

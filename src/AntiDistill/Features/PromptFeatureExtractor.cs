@@ -33,22 +33,8 @@ public sealed class PromptFeatureExtractor
         _lexicon = lexicon;
     }
 
-    /// <summary>SimHash of a densified MinHash: each (bin, value) pair is one feature.</summary>
-    internal static ulong SimHashOf(in MinHashSignature minHash)
-    {
-        if (minHash.IsEmpty)
-        {
-            return 0;
-        }
-
-        Span<ulong> features = stackalloc ulong[MinHashSignature.Length];
-        for (int i = 0; i < features.Length; i++)
-        {
-            features[i] = WordHash.Mix(((ulong)(uint)i << 32) | minHash[i]);
-        }
-
-        return SimHashBuilder.Of64(features);
-    }
+    /// <summary>SimHash of a densified MinHash: each (bin, value) pair is one feature (see <see cref="SimHashOfBins"/>).</summary>
+    internal static ulong SimHashOf(in MinHashSignature minHash) => minHash.IsEmpty ? 0 : SimHashOfBins.Compute(minHash);
 
     /// <summary>An extractor over <see cref="PromptLexicon.Default"/>.</summary>
     public static PromptFeatureExtractor Default { get; } = new(PromptLexicon.Default);

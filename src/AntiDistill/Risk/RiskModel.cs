@@ -36,11 +36,11 @@ internal sealed class RiskModel
         }
 
         double risk = 1 / (1 + Math.Exp(-z));
+        double perEvidence = evidence == 0 ? 0 : risk / evidence; // one division, not one per signal
         Span<SignalScore> scores = assessment.WritableSignals;
         for (int i = 0; i < RiskSignalNames.Count; i++)
         {
-            double share = evidence == 0 ? 0 : _weights[i] * values[i] / evidence;
-            scores[i] = new SignalScore((RiskSignal)i, values[i], (float)(risk * share));
+            scores[i] = new SignalScore((RiskSignal)i, values[i], (float)(_weights[i] * values[i] * perEvidence));
         }
 
         assessment.Risk = (float)risk;

@@ -45,6 +45,28 @@ public class SimHashBuilderTests
         return SimHashBuilder.Of64(hashes) == builder.ToHash() && Check(default, hashes);
     }
 
+    [Property(MaxTest = 500)]
+    public bool SimHashOfBins_Compute_EqualsTheScalarReference(int seed, byte emptyBins)
+    {
+        // Random bins, some left empty (uint.MaxValue) as in a sparse signature: the features' 64-bit majorities
+        // land on exactly 32 of 64 often enough to catch an off-by-one in the bit-sliced count. On a machine without
+        // AVX-512 both sides are the scalar path.
+        var rng = new Random(seed);
+        var bins = new uint[MinHashSignature.Length];
+        for (int i = 0; i < bins.Length; i++)
+        {
+            bins[i] = rng.Next(64) < emptyBins % 64 ? MinHashSignature.Empty : (uint)rng.Next() ^ ((uint)rng.Next(2) << 31);
+        }
+
+        return SimHashOfBins.Compute(bins) == SimHashOfBins.Scalar(bins);
+    }
+
+    [Fact]
+    public void SimHashOfBins_Compute_WrongLength_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => SimHashOfBins.Compute(new uint[63]));
+    }
+
     private static bool Check(SimHashBuilder builder, ulong[]? hashes)
     {
         hashes ??= [];
