@@ -2,16 +2,16 @@
 # Middleware overhead on loopback: the sample API with scoring off, then on, both reading the body (the canned
 # endpoints parse it as a model server would). Writes benchmarks/results/middleware-wrk.md.
 #
-#   benchmarks/wrk/run.sh [duration=20s] [connections=32] [rounds=2] [warmup=45s]
+#   benchmarks/wrk/run.sh [duration=20s] [connections=32] [rounds=3] [warmup=45s]   (about 7 minutes)
 #
 # Needs wrk (apt-get install -y wrk). On a 2-core machine the server is pinned to CPU 0 and wrk to CPU 1
-# (taskset), so the two do not steal each other's core and runs are comparable.
+# (taskset), so the two do not steal each other's core and runs are comparable. Every run starts a fresh server.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 DURATION="${1:-20s}"
 CONNECTIONS="${2:-32}"
-ROUNDS="${3:-2}"
+ROUNDS="${3:-3}"
 WARMUP="${4:-45s}"
 PORT_OFF=5181
 PORT_ON=5182
@@ -30,6 +30,7 @@ start_server() { # $1 = scoring true/false, $2 = port
   taskset -c "$SERVER_CPU" dotnet "$DLL" --urls "http://127.0.0.1:$2" --Sample:Scoring="$1" \
     --Logging:LogLevel:Default=Warning --Logging:LogLevel:AntiDistill=Warning \
     --AntiDistillation:Http:Policies:default:Shadow=true >"$RAW/server-$1.log" 2>&1 &
+  echo $! >"$RAW/pid-$2"
   for _ in $(seq 1 100); do
     curl -fs "http://127.0.0.1:$2/health" >/dev/null 2>&1 && return 0
     sleep 0.1
@@ -46,16 +47,34 @@ run_wrk() { # $1 = port, $2 = output file
   taskset -c "$WRK_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s benchmarks/wrk/chat.lua "http://127.0.0.1:$1" >"$2"
 }
 
-start_server false "$PORT_OFF"
-start_server true "$PORT_ON"
+stop_server() { # $1 = port
+  local pid
+  pid=$(cat "$RAW/pid-$1")
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
 
-# Long warm-up: on one pinned core the runtime's tiering (tier 0 -> instrumented -> tier 1) of the engine's
-# many methods takes ~40 s under full load; before that the scoring server runs partly unoptimized code.
-warm "$PORT_OFF" "$WARMUP"
-warm "$PORT_ON" "$WARMUP"
+# One fresh server per run, alone on its core: a process's own luck (tiered and PGO-compiled code, heap layout, thread
+# placement) moved a server's rate by +-5% from one start to the next, so measuring one process per variant for every
+# round measured that luck too. Each run starts its server, warms it up, measures it and stops it; the order of the two
+# variants alternates from round to round.
+measure() { # $1 = scoring true/false, $2 = port, $3 = output file
+  start_server "$1" "$2"
+  # Long warm-up: on one pinned core the runtime's tiering (tier 0 -> instrumented -> tier 1) of the engine's
+  # many methods takes ~40 s under full load; before that the scoring server runs partly unoptimized code.
+  warm "$2" "$WARMUP"
+  run_wrk "$2" "$3"
+  stop_server "$2"
+}
+
 for round in $(seq 1 "$ROUNDS"); do
-  run_wrk "$PORT_OFF" "$RAW/off-$round.txt"
-  run_wrk "$PORT_ON" "$RAW/on-$round.txt"
+  if ((round % 2)); then
+    measure false "$PORT_OFF" "$RAW/off-$round.txt"
+    measure true "$PORT_ON" "$RAW/on-$round.txt"
+  else
+    measure true "$PORT_ON" "$RAW/on-$round.txt"
+    measure false "$PORT_OFF" "$RAW/off-$round.txt"
+  fi
 done
 
 # Every response must be a 200: a run full of errors would measure the error path.
@@ -87,8 +106,8 @@ lines = [
     f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, .NET SDK {dotnet}, {platform.system()}.",
     f"Server pinned to CPU 0 and wrk (1 thread, {connections} connections) to CPU 1 with taskset. Each server is warmed up for {warmup}",
     "under load first (on one core, tiered compilation of the engine takes ~40 s; measured before that, scoring-on ran at a third",
-    f"of its steady rate), then 5 s before each run of {duration}; {rounds} interleaved rounds (off, on, off, on).",
-    "Single runs on a 2-core machine are noisy: compare the means.",
+    f"of its steady rate), then 5 s before each run of {duration}. Every run is a fresh server process alone on its core;",
+    f"{rounds} rounds, the order of the two variants alternating (off-on, on-off, ...). Single runs are noisy: compare the means.",
     "",
     "| Run | Scoring | Requests/s | p50 (ms) | p99 (ms) |",
     "|---|---|---:|---:|---:|",
@@ -105,25 +124,16 @@ lines += [
     f"- Throughput with scoring: **{ratio:.1%}** of without (goal: at least 90%).",
     f"- p50 added: **{mean['on'][1] - mean['off'][1]:+.2f} ms**; p99 added: **{mean['on'][2] - mean['off'][2]:+.2f} ms** (at {connections} connections, so latency is mostly queueing on one core).",
     "",
-    "## Where the difference goes (manual runs, same machine, 2026-11-23)",
-    "",
-    "- `perf record` of the scoring server at steady state (`DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0`): 54% kernel",
-    "  (loopback TCP), AntiDistill code 12% in all, of which the engine's request path (features, account update, scoring) ~7%,",
-    "  the background linkage ~3% (all 500 keys share one IP prefix and user agent: a hub), the middleware itself ~1.5%",
-    "  (caller resolution, body buffering, policy). Identity HMACs are cached per caller (`IdentityHashCache`); before that",
-    "  they cost ~3.6 us a request and throughput with scoring was 69% of without.",
-    "- The gap, and the p99 above all, comes from the background linkage on the same single core. Four 15 s windows after",
-    "  the warm-up, scoring on: with `--AntiDistillation:Linkage:Enabled=false` 36.3k, 36.5k, 39.7k, 41.0k requests/s, p99",
-    "  1.5-3.6 ms (about the same as without scoring); with linkage on 33.2k, 27.6k, 28.1k, 30.5k, p99 6.9, 62.9, 69.0, 5.4 ms.",
-    "  In this load all 500 keys share one IP prefix and user agent and send eight prompts (a hub, as behind a NAT); a",
-    "  linkage pass then stalls requests for tens of milliseconds now and then, and runs got slower over minutes (3-round",
-    "  runs: 77.5% of without, p99 +13 ms; an earlier 2-round run: 89.1%, p99 +3.0 ms). Running passes more often",
-    "  (`LinkageInterval` 40 ms) did not help. Fixing it needs the engine: a bounded `ProcessLinkage(maxEvents)` and a look",
-    "  at what a pass costs under a hub.",
-    "- Tiered compilation: measured after only a 5 s warm-up, scoring-on ran at 7-10k requests/s; it reaches its steady",
-    "  rate after ~40 s of load on one core (`DOTNET_TC_CallCountingDelayMs=0` gets there at once), hence the 45 s warm-up.",
-    "",
+    "<!-- notes: everything below is kept when the script rewrites the table above -->",
 ]
+try:
+    previous = open(out).read()
+    marker = previous.find("<!-- notes:")
+    notes = previous[previous.index("\n", marker) + 1:] if marker >= 0 else ""
+except FileNotFoundError:
+    notes = ""
+lines.append(notes.rstrip("\n"))
+lines.append("")
 open(out, "w").write("\n".join(lines))
-print("\n".join(lines))
+print("\n".join(lines[:lines.index("<!-- notes: everything below is kept when the script rewrites the table above -->")]))
 PY
