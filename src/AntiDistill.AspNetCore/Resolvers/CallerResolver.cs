@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Primitives;
 
 namespace AntiDistill.AspNetCore;
