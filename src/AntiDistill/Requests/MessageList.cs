@@ -43,6 +43,7 @@ internal static class MessageList
         }
 
         var turns = 0;
+        Span<byte> scratch = stackalloc byte[JsonText.NameScratchBytes];
         var lastUser = default(ContentValue);
         var lastUserAt = default(Utf8JsonReader);
         var contentAt = default(Utf8JsonReader);
@@ -58,12 +59,13 @@ internal static class MessageList
             var value = default(ContentValue);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("role"u8))
+                var name = JsonText.Text(ref reader, scratch);
+                if (name.SequenceEqual("role"u8))
                 {
                     reader.Read();
-                    role = ReadRole(ref reader);
+                    role = ReadRole(ref reader, scratch);
                 }
-                else if (reader.ValueTextEquals("content"u8))
+                else if (name.SequenceEqual("content"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
@@ -77,7 +79,7 @@ internal static class MessageList
                         reader.Skip();
                     }
                 }
-                else if (reader.ValueTextEquals("type"u8))
+                else if (name.SequenceEqual("type"u8))
                 {
                     // Responses items without a role: function calls and their outputs are turns too.
                     reader.Read();
@@ -149,7 +151,7 @@ internal static class MessageList
         return true;
     }
 
-    private static Role ReadRole(ref Utf8JsonReader reader)
+    private static Role ReadRole(ref Utf8JsonReader reader, scoped Span<byte> scratch)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -157,12 +159,13 @@ internal static class MessageList
             return Role.None;
         }
 
-        if (reader.ValueTextEquals("user"u8))
+        var role = JsonText.Text(ref reader, scratch);
+        if (role.SequenceEqual("user"u8))
         {
             return Role.User;
         }
 
-        return reader.ValueTextEquals("system"u8) || reader.ValueTextEquals("developer"u8) ? Role.System : Role.Other;
+        return role.SequenceEqual("system"u8) || role.SequenceEqual("developer"u8) ? Role.System : Role.Other;
     }
 
     /// <summary>A message's content: its text when it is a plain string, else where a reader copy stands.</summary>

@@ -30,37 +30,39 @@ internal sealed class OpenAIChatCompletionsReader : IRequestFormatReader
             var sawMessages = false;
             var maxCompletion = -1;
             var maxTokens = -1;
+            Span<byte> scratch = stackalloc byte[JsonText.NameScratchBytes];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 bool ok;
-                if (reader.ValueTextEquals("messages"u8))
+                var name = JsonText.Text(ref reader, scratch);
+                if (name.SequenceEqual("messages"u8))
                 {
                     reader.Read();
                     ok = sawMessages = MessageList.Read(ref reader, content);
                 }
-                else if (reader.ValueTextEquals("tools"u8) || reader.ValueTextEquals("functions"u8))
+                else if (name.SequenceEqual("tools"u8) || name.SequenceEqual("functions"u8))
                 {
                     reader.Read();
                     ok = JsonText.TryCountArray(ref reader, out var tools);
                     content.ToolCount += tools;
                 }
-                else if (reader.ValueTextEquals("max_completion_tokens"u8))
+                else if (name.SequenceEqual("max_completion_tokens"u8))
                 {
                     reader.Read();
                     ok = JsonText.TryReadInt(ref reader, out maxCompletion);
                 }
-                else if (reader.ValueTextEquals("max_tokens"u8))
+                else if (name.SequenceEqual("max_tokens"u8))
                 {
                     reader.Read();
                     ok = JsonText.TryReadInt(ref reader, out maxTokens);
                 }
-                else if (reader.ValueTextEquals("reasoning_effort"u8))
+                else if (name.SequenceEqual("reasoning_effort"u8))
                 {
                     reader.Read();
                     ok = reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
                     content.ReasoningRequested = reader.TokenType == JsonTokenType.String && !reader.ValueTextEquals("none"u8);
                 }
-                else if (reader.ValueTextEquals("stream"u8))
+                else if (name.SequenceEqual("stream"u8))
                 {
                     reader.Read();
                     ok = JsonText.TryReadBool(ref reader, out var stream);

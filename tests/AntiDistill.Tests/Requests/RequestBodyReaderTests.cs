@@ -48,6 +48,35 @@ public class RequestBodyReaderTests
     }
 
     [Fact]
+    public void Read_EscapedNamesAndRoles_AreRecognized()
+    {
+        // Escaping a field name must not hide the conversation from scoring.
+        var (status, c) = Read("""
+            {"\u006dessages":[{"r\u006fle":"sy\u0073tem","content":"be brief"},{"role":"\u0075ser","\u0063ontent":"hi there"}],
+             "max_\u0063ompletion_tokens":5,"\u0073tream":true}
+            """, "/v1/chat/completions");
+
+        Assert.Equal(RequestReadStatus.Ok, status);
+        Assert.Equal("hi there", Text(c.Prompt));
+        Assert.Equal("be brief", Text(c.SystemPrompt));
+        Assert.Equal(1, c.TurnCount);
+        Assert.Equal(5, c.MaxOutputTokens);
+        Assert.True(c.Stream);
+    }
+
+    [Fact]
+    public void Read_LongOrUnpairedEscapedNames_AreIgnoredNotFatal()
+    {
+        string longName = string.Concat(Enumerable.Repeat("\\u0061", 40)); // 240 bytes escaped: longer than any known name
+        var (status, c) = Read("{\"" + longName + "\":1,\"\\ud800\":2,\"messages\":[{\"role\":\"\\ud800\",\"content\":\"x\"},"
+            + "{\"role\":\"user\",\"content\":\"the prompt\"}]}", "/v1/chat/completions");
+
+        Assert.Equal(RequestReadStatus.Ok, status);
+        Assert.Equal("the prompt", Text(c.Prompt));
+        Assert.Equal(2, c.TurnCount); // the unpaired-surrogate role counts as another role's turn
+    }
+
+    [Fact]
     public void Read_ToolResultOnlyTurn_KeepsLastUserText()
     {
         var (status, c) = Read("""
