@@ -112,7 +112,6 @@ internal sealed class Linker
                 processed++;
             }
 
-            Span<float> values = stackalloc float[RiskSignalNames.Count];
             foreach (int root in _dirty)
             {
                 // Roots absorbed by a later union are skipped: their set is scored through the new root.
@@ -122,11 +121,7 @@ internal sealed class Linker
                     continue;
                 }
 
-                values.Clear();
-                _graph.ActivityOf(root).ComputeSignals(_risk.Options, values);
-                var assessment = default(Assessment);
-                _risk.Evaluate(values, ref assessment);
-                _graph.Publish(cluster, root, Math.Max(assessment.Risk, _graph.FloorOf(root)));
+                _graph.Publish(cluster, root, Math.Max(_risk.RiskOf(_graph.ActivityOf(root)), _graph.FloorOf(root)));
             }
 
             _dirty.Clear();
@@ -377,12 +372,7 @@ internal sealed class Linker
 
         cohort.ScoredAccounts = cohort.Accounts;
 
-        Span<float> values = stackalloc float[RiskSignalNames.Count];
-        values.Clear();
-        cohort.Activity.ComputeSignals(_risk.Options, values);
-        var assessment = default(Assessment);
-        _risk.Evaluate(values, ref assessment);
-        cohort.Risk = assessment.Risk;
+        cohort.Risk = _risk.RiskOf(cohort.Activity);
         if (cohort.Risk < _risk.Options.SuspiciousThreshold)
         {
             return;

@@ -24,6 +24,17 @@ internal sealed class RiskModel
 
     public Verdict VerdictFor(double risk) => risk >= _campaign ? Verdict.Campaign : risk >= _suspicious ? Verdict.Suspicious : Verdict.Organic;
 
+    /// <summary>The risk of summed activity alone (a cluster's, a template cohort's), without the per-signal explanation.</summary>
+    public float RiskOf(in ActivityCounters activity)
+    {
+        Span<float> values = stackalloc float[RiskSignalNames.Count];
+        values.Clear();
+        activity.ComputeSignals(Options, values);
+        var assessment = default(Assessment);
+        Evaluate(values, ref assessment);
+        return assessment.Risk;
+    }
+
     /// <summary>Scores signal values (indexed by <see cref="RiskSignal"/>) into <paramref name="assessment"/>.</summary>
     public void Evaluate(ReadOnlySpan<float> values, ref Assessment assessment)
     {
