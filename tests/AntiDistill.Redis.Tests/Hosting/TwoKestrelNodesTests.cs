@@ -17,6 +17,8 @@ public class TwoKestrelNodesTests(SharedRedis redis)
         var settings = KestrelNode.Throttle(minRisk: 0, accountCapacity: 1000);
         await using var a = await KestrelNode.StartAsync(redis.Server.ConnectionString, settings, o => o.KeyPrefix = prefix);
         await using var b = await KestrelNode.StartAsync(redis.Server.ConnectionString, settings, o => o.KeyPrefix = prefix);
+        await a.WarmUpAsync();
+        await b.WarmUpAsync();
 
         async Task<int> ServedAsync(string apiKey, bool alternate)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using AntiDistill.AspNetCore;
+using AntiDistill.Redis.Internal;
 using AntiDistill.Redis.Sync;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -119,6 +120,17 @@ internal sealed class KestrelNode : IAsyncDisposable
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         using var response = await Client.SendAsync(request);
         return response.StatusCode;
+    }
+
+    /// <summary>
+    /// Waits (at most 10 s) for this node's background Redis connection and sends one request under a throwaway key, so
+    /// that a test's first measured request is not the one that meets a connection still opening: that request falls back
+    /// to local state (fail-open, as documented) and is not charged to the shared budget.
+    /// </summary>
+    public async Task WarmUpAsync()
+    {
+        Assert.NotNull(Services.GetRequiredService<RedisConnection>().TryGetDatabase(TimeSpan.FromSeconds(10)));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync("sk-warm-up-" + Guid.NewGuid().ToString("N")));
     }
 
     /// <summary>The Redis health check's entry, as <c>/health</c> would report it.</summary>
