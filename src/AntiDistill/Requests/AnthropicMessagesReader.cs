@@ -28,38 +28,40 @@ internal sealed class AnthropicMessagesReader : IRequestFormatReader
             }
 
             var sawMessages = false;
+            Span<byte> scratch = stackalloc byte[JsonText.NameScratchBytes];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 bool ok;
-                if (reader.ValueTextEquals("messages"u8))
+                var name = JsonText.Text(ref reader, scratch);
+                if (name.SequenceEqual("messages"u8))
                 {
                     reader.Read();
                     ok = sawMessages = MessageList.Read(ref reader, content);
                 }
-                else if (reader.ValueTextEquals("system"u8))
+                else if (name.SequenceEqual("system"u8))
                 {
                     reader.Read();
                     ok = JsonText.AppendContent(ref reader, content, TextTarget.System);
                 }
-                else if (reader.ValueTextEquals("tools"u8))
+                else if (name.SequenceEqual("tools"u8))
                 {
                     reader.Read();
                     ok = JsonText.TryCountArray(ref reader, out var tools);
                     content.ToolCount += tools;
                 }
-                else if (reader.ValueTextEquals("max_tokens"u8))
+                else if (name.SequenceEqual("max_tokens"u8))
                 {
                     reader.Read();
                     ok = JsonText.TryReadInt(ref reader, out var max);
                     content.MaxOutputTokens = Math.Max(0, max);
                 }
-                else if (reader.ValueTextEquals("thinking"u8))
+                else if (name.SequenceEqual("thinking"u8))
                 {
                     reader.Read();
                     ok = ReadThinking(ref reader, out var enabled);
                     content.ReasoningRequested = enabled;
                 }
-                else if (reader.ValueTextEquals("stream"u8))
+                else if (name.SequenceEqual("stream"u8))
                 {
                     reader.Read();
                     ok = JsonText.TryReadBool(ref reader, out var stream);

@@ -24,15 +24,17 @@ internal sealed class OpenAIResponsesReader : IRequestFormatReader
             }
 
             var sawInput = false;
+            Span<byte> scratch = stackalloc byte[JsonText.NameScratchBytes];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 bool ok;
-                if (reader.ValueTextEquals("input"u8))
+                var name = JsonText.Text(ref reader, scratch);
+                if (name.SequenceEqual("input"u8))
                 {
                     reader.Read();
                     ok = sawInput = ReadInput(ref reader, content);
                 }
-                else if (reader.ValueTextEquals("instructions"u8))
+                else if (name.SequenceEqual("instructions"u8))
                 {
                     reader.Read();
                     ok = reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
@@ -41,25 +43,25 @@ internal sealed class OpenAIResponsesReader : IRequestFormatReader
                         JsonText.AppendString(ref reader, content, TextTarget.System);
                     }
                 }
-                else if (reader.ValueTextEquals("tools"u8))
+                else if (name.SequenceEqual("tools"u8))
                 {
                     reader.Read();
                     ok = JsonText.TryCountArray(ref reader, out var tools);
                     content.ToolCount += tools;
                 }
-                else if (reader.ValueTextEquals("max_output_tokens"u8))
+                else if (name.SequenceEqual("max_output_tokens"u8))
                 {
                     reader.Read();
                     ok = JsonText.TryReadInt(ref reader, out var max);
                     content.MaxOutputTokens = Math.Max(0, max);
                 }
-                else if (reader.ValueTextEquals("reasoning"u8))
+                else if (name.SequenceEqual("reasoning"u8))
                 {
                     reader.Read();
                     ok = ReadReasoning(ref reader, out var enabled);
                     content.ReasoningRequested = enabled;
                 }
-                else if (reader.ValueTextEquals("stream"u8))
+                else if (name.SequenceEqual("stream"u8))
                 {
                     reader.Read();
                     ok = JsonText.TryReadBool(ref reader, out var stream);

@@ -64,6 +64,19 @@ public class RequestBodyReaderTests
         Assert.True(c.Stream);
     }
 
+    [Theory]
+    [InlineData("/v1/messages", """{"\u0073ystem":"be brief","\u006dessages":[{"role":"user","content":"hi there"}],"max_\u0074okens":5}""")]
+    [InlineData("/v1/responses", """{"\u0069nstructions":"be brief","\u0069nput":"hi there","max_output_\u0074okens":5}""")]
+    public void Read_EscapedNamesInOtherFormats_AreRecognized(string path, string json)
+    {
+        var (status, c) = Read(json, path);
+
+        Assert.Equal(RequestReadStatus.Ok, status);
+        Assert.Equal("hi there", Text(c.Prompt));
+        Assert.Equal("be brief", Text(c.SystemPrompt));
+        Assert.Equal(5, c.MaxOutputTokens);
+    }
+
     [Fact]
     public void Read_LongOrUnpairedEscapedNames_AreIgnoredNotFatal()
     {
