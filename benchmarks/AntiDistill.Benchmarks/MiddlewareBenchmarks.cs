@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using AntiDistill.AspNetCore;
@@ -15,13 +17,17 @@ namespace AntiDistill.Benchmarks;
 /// <summary>
 /// The middleware's cost per request, in-process and without sockets: the real pipeline of a built
 /// <see cref="WebApplication"/> (forwarded headers, routing, the middleware, an endpoint that drains the body)
-/// invoked on a <see cref="DefaultHttpContext"/> carrying the requests of <c>benchmarks/wrk/chat.lua</c>
+/// invoked on a <see cref="DefaultHttpContext"/> carrying the requests of <c>benchmarks/wrk/chat.lua</c>, each body
+/// whole in a request pipe as Kestrel holds a small body that has arrived
 /// (~1 KiB chat body, system prompt and 3 messages, 500 API keys as bearer tokens, the sample's shadow policy).
 /// <see cref="WithoutScoring"/> is the same app without <c>UseAntiDistillation</c>: the difference between the two
 /// is what scoring adds to a request (the engine's <c>Observe</c> included), in time and in bytes.
 /// </summary>
 /// <remarks>
-/// Linkage is off: it runs on the host's background timer, not on the request path, and is the engine's cost.
+/// <see cref="WithScoring"/> runs with linkage off: it runs on the host's background timer, not on the request path.
+/// <see cref="WithScoringAndLinkage"/> runs it on, and links the queued requests every 256 requests on the benchmark's
+/// own thread, so its difference to <see cref="WithScoring"/> is what linkage costs a request on a server's cores
+/// (the enqueue on the request path and the linker's work behind it).
 /// The response feature runs the <c>OnCompleted</c> callbacks after each request as Kestrel does, so the buffered
 /// body goes back to the pool as in a server.
 /// </remarks>
@@ -54,8 +60,11 @@ public class MiddlewareBenchmarks
     private (byte[] Body, string Authorization)[] _requests = [];
     private WebApplication _plain = null!;
     private WebApplication _scored = null!;
+    private WebApplication _linked = null!;
     private RequestDelegate _plainPipeline = null!;
     private RequestDelegate _scoredPipeline = null!;
+    private RequestDelegate _linkedPipeline = null!;
+    private DistillationEngine _linkedEngine = null!;
     private int _next;
 
     [GlobalSetup]
@@ -75,14 +84,17 @@ public class MiddlewareBenchmarks
             _requests[i - 1] = (Encoding.UTF8.GetBytes(body), "Bearer sk-bench-" + (i % Accounts));
         }
 
-        (_plain, _plainPipeline) = Build(scoring: false);
-        (_scored, _scoredPipeline) = Build(scoring: true);
+        (_plain, _plainPipeline) = Build(scoring: false, linkage: false);
+        (_scored, _scoredPipeline) = Build(scoring: true, linkage: false);
+        (_linked, _linkedPipeline) = Build(scoring: true, linkage: true);
+        _linkedEngine = _linked.Services.GetRequiredService<DistillationEngine>();
 
         // Every account seen once and every method jitted before BenchmarkDotNet's own warm-up.
         for (int i = 0; i < 2 * _requests.Length; i++)
         {
             WithoutScoring();
             WithScoring();
+            WithScoringAndLinkage();
         }
 
         // A benchmark of the wrong path would still print numbers: check that one variant scores and the other does not.
@@ -99,6 +111,7 @@ public class MiddlewareBenchmarks
     {
         _plain.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _scored.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _linked.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Benchmark(Baseline = true)]
@@ -107,7 +120,19 @@ public class MiddlewareBenchmarks
     [Benchmark]
     public int WithScoring() => Invoke(_scored, _scoredPipeline);
 
-    private static (WebApplication App, RequestDelegate Pipeline) Build(bool scoring)
+    [Benchmark]
+    public int WithScoringAndLinkage()
+    {
+        int status = Invoke(_linked, _linkedPipeline);
+        if ((_next & 255) == 0)
+        {
+            _linkedEngine.ProcessLinkage();
+        }
+
+        return status;
+    }
+
+    private static (WebApplication App, RequestDelegate Pipeline) Build(bool scoring, bool linkage)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
@@ -116,7 +141,7 @@ public class MiddlewareBenchmarks
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AntiDistillation:IdentityKey"] = "c2FtcGxlLWtleS1ub3QtYS1zZWNyZXQtcmVwbGFjZS1tZQ==",
-            ["AntiDistillation:Linkage:Enabled"] = "false",
+            ["AntiDistillation:Linkage:Enabled"] = linkage ? "true" : "false",
             ["AntiDistillation:Http:DefaultPolicy"] = "default",
             ["AntiDistillation:Http:MaxBodyBytes"] = "4194304",
             ["AntiDistillation:Http:ApiKeyHeader"] = "x-api-key",
@@ -171,12 +196,21 @@ public class MiddlewareBenchmarks
         request.ContentLength = body.Length;
         request.Headers.Authorization = authorization;
         request.Headers.UserAgent = "bench-client/1.0";
-        request.Body = new MemoryStream(body, writable: false);
+
+        // As Kestrel hands over a small body: already whole in the server's pipe, the stream reading through that pipe.
+        var reader = PipeReader.Create(new ReadOnlySequence<byte>(body));
+        context.Features.Set<IRequestBodyPipeFeature>(new BodyPipeFeature(reader));
+        request.Body = reader.AsStream();
         context.Connection.RemoteIpAddress = _address;
 
         pipeline(context).GetAwaiter().GetResult();
         _response.Complete();
         return context;
+    }
+
+    private sealed class BodyPipeFeature(PipeReader reader) : IRequestBodyPipeFeature
+    {
+        public PipeReader Reader => reader;
     }
 
     /// <summary>Runs the <c>OnCompleted</c> callbacks (e.g. <c>RegisterForDispose</c>) when the request ends, as a server does.</summary>

@@ -1,11 +1,13 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 
 namespace AntiDistill.AspNetCore;
 
 /// <summary>
 /// A request body read into a pooled buffer, up to a limit, and the stream the endpoint reads in its place (one
-/// object, one allocation per request). The buffer goes back to the pool when the response completes
+/// object). Only for a body that had not arrived whole when the middleware ran (the middleware scores a whole one in
+/// the server's own buffer), and for a degraded request's rewritten body. The buffer goes back to the pool when the response completes
 /// (<see cref="HttpResponse.OnCompleted(Func{object, Task}, object)"/>), not when the endpoint disposes the stream.
 /// </summary>
 internal sealed partial class BufferedBody
@@ -26,20 +28,20 @@ internal sealed partial class BufferedBody
     /// <summary>The bytes read.</summary>
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
 
-    /// <summary>The number of bytes read.</summary>
-    public int Count => _length;
-
-    /// <summary>Whether the body went past the limit (only a prefix was read; the rest is still in the original stream).</summary>
+    /// <summary>Whether the body went past the limit (only a prefix was read; the rest is still in the request pipe).</summary>
     public bool TooLarge { get; private set; }
 
-    public byte[] Buffer => _buffer;
-
     /// <summary>
-    /// Reads the body, at most <paramref name="limit"/> bytes (one more tells that it is too large), and puts itself
-    /// in its place as a stream that replays what was read followed by whatever was not, so the endpoint reads the
-    /// body as if nothing had touched it. Returns null when the declared length is already over the limit
-    /// (nothing is read then).
+    /// Reads the body through the request's <see cref="HttpRequest.BodyReader"/>, at most <paramref name="limit"/>
+    /// bytes (one more tells that it is too large), and puts itself in its place as a stream that replays what was read
+    /// followed by whatever was not, so the endpoint reads the body as if nothing had touched it. Returns null when the
+    /// declared length is already over the limit (nothing is read then).
     /// </summary>
+    /// <remarks>
+    /// Through the pipe rather than <see cref="HttpRequest.Body"/>: the middleware may have peeked at the pipe first
+    /// (<see cref="PipeReader.TryRead"/>), and bytes a stream adapter holds in its pipe must not be skipped. Only what
+    /// is copied is consumed, so past the limit the rest stays in the pipe, readable through <see cref="PipeReader.AsStream"/>.
+    /// </remarks>
     public static async ValueTask<BufferedBody?> ReadAsync(HttpContext context, int limit)
     {
         var request = context.Request;
@@ -52,45 +54,37 @@ internal sealed partial class BufferedBody
         int size = declared is { } d ? (int)Math.Max(1, d + 1) : InitialSize;
         var body = new BufferedBody(ArrayPool<byte>.Shared.Rent(Math.Min(size, limit + 1)));
         context.Response.OnCompleted(ReleaseOnCompleted, body);
-        var original = request.Body;
+        var reader = request.BodyReader;
         var aborted = context.RequestAborted;
-        while (true)
+        while (body._length <= limit)
         {
-            if (body._length == body._buffer.Length)
-            {
-                if (body._length > limit)
-                {
-                    body.TooLarge = true;
-                    break;
-                }
-
-                body.Grow(limit + 1);
-            }
-
-            int read = await original.ReadAsync(body._buffer.AsMemory(body._length), aborted).ConfigureAwait(false);
-            if (read == 0)
+            var result = await reader.ReadAsync(aborted).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var taken = buffer.Slice(0, Math.Min(buffer.Length, limit + 1L - body._length));
+            body.Append(taken);
+            reader.AdvanceTo(taken.End);
+            if (result.IsCompleted && taken.Length == buffer.Length)
             {
                 break;
             }
-
-            body._length += read;
         }
 
-        body.TooLarge |= body._length > limit;
-        body._rest = body.TooLarge ? original : null;
+        body.TooLarge = body._length > limit;
+        body._rest = body.TooLarge ? reader.AsStream(leaveOpen: true) : null;
         request.Body = body;
         return body;
     }
 
-    /// <summary>Replaces the body the endpoint will read with <paramref name="rewritten"/> (a degraded request), owned by this instance.</summary>
-    public void Replace(HttpRequest request, byte[] rewritten, int length)
+    /// <summary>
+    /// Has the endpoint read <paramref name="rewritten"/> (a degraded request) instead of the body; the pooled array is
+    /// this class's from now on and goes back to the pool when the response completes.
+    /// </summary>
+    public static void Replace(HttpContext context, byte[] rewritten, int length)
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = rewritten;
-        _length = length;
-        _position = 0;
-        _rest = null;
-        request.Body = this;
+        var body = new BufferedBody(rewritten) { _length = length };
+        context.Response.OnCompleted(ReleaseOnCompleted, body);
+        var request = context.Request;
+        request.Body = body;
 
         // The body is now whole and of known length: a proxy forwarding it must not also say chunked.
         request.Headers.TransferEncoding = default;
@@ -108,12 +102,18 @@ internal sealed partial class BufferedBody
         }
     }
 
-    private void Grow(int max)
+    private void Append(in ReadOnlySequence<byte> bytes)
     {
-        int size = (int)Math.Min(max, (long)_buffer.Length * 2);
-        var grown = ArrayPool<byte>.Shared.Rent(size);
-        _buffer.AsSpan(0, _length).CopyTo(grown);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = grown;
+        int needed = _length + (int)bytes.Length;
+        if (needed > _buffer.Length)
+        {
+            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, (int)Math.Min(int.MaxValue, 2L * _buffer.Length)));
+            _buffer.AsSpan(0, _length).CopyTo(grown);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = grown;
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length = needed;
     }
 }

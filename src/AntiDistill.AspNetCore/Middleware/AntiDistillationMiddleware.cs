@@ -113,12 +113,7 @@ internal sealed partial class AntiDistillationMiddleware
             return ScoreWithProfileAsync(context, name, policy, options, caller);
         }
 
-        // Like ASP.NET Core's rate limiting middleware: no async state machine while everything completes at once
-        // (a body Kestrel already holds), which is the common case; the awaited path is taken only when it does not.
-        var read = BufferedBody.ReadAsync(context, options.MaxBodyBytes);
-        return read.IsCompletedSuccessfully
-            ? Decide(context, name, policy, options, caller, read.Result)
-            : ScoreAwaitedAsync(context, name, policy, options, caller, read);
+        return ReadAndDecide(context, name, policy, options, caller);
     }
 
     private async Task ScoreWithProfileAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
@@ -129,7 +124,45 @@ internal sealed partial class AntiDistillationMiddleware
             Apply(profile, ref caller);
         }
 
-        await ScoreAwaitedAsync(context, name, policy, options, caller, BufferedBody.ReadAsync(context, options.MaxBodyBytes)).ConfigureAwait(false);
+        await ReadAndDecide(context, name, policy, options, caller).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Scores the body where the server holds it when it has arrived whole (Kestrel usually has a small body by the
+    /// time the middleware runs): no copy, no replacement stream, and nothing consumed, so the endpoint reads the body
+    /// as sent. Otherwise reads it into a <see cref="BufferedBody"/>, which the endpoint then reads instead.
+    /// </summary>
+    private Task ReadAndDecide(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
+        in ResolvedCaller caller)
+    {
+        var reader = context.Request.BodyReader;
+        if (reader.TryRead(out var peeked))
+        {
+            var whole = peeked.Buffer;
+            if (peeked.IsCompleted && !peeked.IsCanceled && whole.Length <= options.MaxBodyBytes)
+            {
+                ScoreOutcome outcome;
+                try
+                {
+                    outcome = ScoreInPlace(context, whole, caller, name, policy);
+                }
+                finally
+                {
+                    reader.AdvanceTo(whole.Start); // consumed nothing, examined nothing: the next read returns it all again
+                }
+
+                return Act(context, name, policy, options, outcome);
+            }
+
+            reader.AdvanceTo(whole.Start);
+        }
+
+        // Like ASP.NET Core's rate limiting middleware: no async state machine while everything completes at once,
+        // and the awaited path only when it does not (a body still arriving).
+        var read = BufferedBody.ReadAsync(context, options.MaxBodyBytes);
+        return read.IsCompletedSuccessfully
+            ? Act(context, name, policy, options, ScoreBuffered(context, read.Result, caller, name, policy))
+            : ScoreAwaitedAsync(context, name, policy, options, caller, read);
     }
 
     private async Task ScoreAwaitedAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
@@ -145,14 +178,12 @@ internal sealed partial class AntiDistillationMiddleware
             return; // the client went away mid-body: nothing to score, nobody to answer
         }
 
-        await Decide(context, name, policy, options, caller, body).ConfigureAwait(false);
+        await Act(context, name, policy, options, ScoreBuffered(context, body, caller, name, policy)).ConfigureAwait(false);
     }
 
-    /// <summary>Scores the buffered body and carries out the policy's action; synchronous up to the next middleware.</summary>
-    private Task Decide(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
-        in ResolvedCaller caller, BufferedBody? body)
+    /// <summary>Carries out the policy's action for a scored (or unscorable) body; synchronous up to the next middleware.</summary>
+    private Task Act(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options, in ScoreOutcome outcome)
     {
-        var outcome = Score(context, body, caller, name, policy);
         if (outcome.Feature is not { } feature)
         {
             return BadBodyAsync(context, name, policy, options, outcome.Status);
@@ -179,6 +210,7 @@ internal sealed partial class AntiDistillationMiddleware
             return _next(context);
         }
 
+        // A degraded request's body was rewritten while scoring, when its bytes were still at hand.
         switch (action)
         {
             case AntiDistillationAction.Annotate:
@@ -186,9 +218,6 @@ internal sealed partial class AntiDistillationMiddleware
                 break;
             case AntiDistillationAction.Throttle:
                 return ThrottleAsync(context, name, policy, options, outcome, feature);
-            case AntiDistillationAction.Degrade:
-                Degrade(context, body!, feature.Format, policy);
-                break;
             case AntiDistillationAction.Challenge:
                 return RejectAsync(context, name, RejectionReason.Challenged, Rejections.Challenged(policy.VerificationUrl), null, options);
             case AntiDistillationAction.Block:
@@ -216,21 +245,42 @@ internal sealed partial class AntiDistillationMiddleware
         }
     }
 
-    /// <summary>Reads and scores synchronously (no await between reading into the thread's content buffers and observing).</summary>
-    /// <remarks>
-    /// Not inlined into <see cref="Decide"/>: the observation temporaries inlined with it hold spans, which the JIT
-    /// must zero in the prolog of whichever method frames them; inlined, Decide's prolog zeroed 1,152 bytes, alone 576.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private ScoreOutcome Score(HttpContext context, BufferedBody? body, in ResolvedCaller caller, string name, AntiDistillationPolicy policy)
+    private ScoreOutcome ScoreBuffered(HttpContext context, BufferedBody? body, in ResolvedCaller caller, string name, AntiDistillationPolicy policy) =>
+        body is null || body.TooLarge
+            ? new ScoreOutcome { Status = RequestReadStatus.TooLarge }
+            : Score(context, body.Span, caller, name, policy);
+
+    /// <summary>Scores a body still in the server's buffer; one in several segments is copied into a pooled array first.</summary>
+    private ScoreOutcome ScoreInPlace(HttpContext context, in ReadOnlySequence<byte> body, in ResolvedCaller caller, string name, AntiDistillationPolicy policy)
     {
-        if (body is null || body.TooLarge)
+        if (body.IsSingleSegment)
         {
-            return new ScoreOutcome { Status = RequestReadStatus.TooLarge };
+            return Score(context, body.FirstSpan, caller, name, policy);
         }
 
+        int length = (int)body.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            body.CopyTo(rented);
+            return Score(context, rented.AsSpan(0, length), caller, name, policy);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Reads and scores synchronously (no await between reading into the thread's content buffers and observing).</summary>
+    /// <remarks>
+    /// Not inlined into its callers: the observation temporaries inlined with it hold spans, which the JIT must zero
+    /// in the prolog of whichever method frames them; inlined, the caller's prolog zeroed 1,152 bytes, alone 576.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ScoreOutcome Score(HttpContext context, ReadOnlySpan<byte> body, in ResolvedCaller caller, string name, AntiDistillationPolicy policy)
+    {
         var content = t_content ??= new RequestContent();
-        var status = _reader.Read(body.Span, (context.Request.Path.Value ?? string.Empty).AsSpan(), content);
+        var status = _reader.Read(body, (context.Request.Path.Value ?? string.Empty).AsSpan(), content);
         if (status != RequestReadStatus.Ok)
         {
             return new ScoreOutcome { Status = status };
@@ -239,6 +289,11 @@ internal sealed partial class AntiDistillationMiddleware
         var feature = new AntiDistillationFeature(name, status, content.Format, policy.Shadow);
         feature.Scored = _engine.Observe(content.ToObservation(caller.Account, caller.Client, default, caller.ApiKey, caller.Organization));
         var action = feature.Action = policy.ActionFor(feature.Scored.Risk);
+        if (action == AntiDistillationAction.Degrade && !policy.Shadow)
+        {
+            Degrade(context, body, content.Format, policy);
+        }
+
         return new ScoreOutcome
         {
             Status = status,
@@ -305,15 +360,16 @@ internal sealed partial class AntiDistillationMiddleware
         }
     }
 
-    private static void Degrade(HttpContext context, BufferedBody body, RequestFormat format, AntiDistillationPolicy policy)
+    /// <summary>Has the endpoint read a rewritten body with a smaller output budget (and reasoning off, per policy).</summary>
+    private static void Degrade(HttpContext context, ReadOnlySpan<byte> body, RequestFormat format, AntiDistillationPolicy policy)
     {
-        var output = new PooledBufferWriter(body.Count + 64);
+        var output = new PooledBufferWriter(body.Length + 64);
         try
         {
-            if (DegradeRewriter.TryRewrite(body.Span, format, policy.DegradedMaxOutputTokens, policy.DegradeRemovesReasoning, output))
+            if (DegradeRewriter.TryRewrite(body, format, policy.DegradedMaxOutputTokens, policy.DegradeRemovesReasoning, output))
             {
                 int written = output.Written;
-                body.Replace(context.Request, output.Detach(), written);
+                BufferedBody.Replace(context, output.Detach(), written);
             }
         }
         finally
