@@ -87,7 +87,7 @@ public sealed class LinkageOptions
     /// <summary>Pair evidence halves after this long without new evidence. Default 7 days.</summary>
     public TimeSpan EvidenceHalfLife { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Requests waiting for the linker; beyond this they are counted and dropped from linkage (never from scoring). Default 65,536.</summary>
+    /// <summary>Requests waiting for the linker (rounded up to a power of two); beyond this they are counted and dropped from linkage (never from scoring). Default 65,536.</summary>
     [Range(16, 10_000_000)]
     public int QueueCapacity { get; set; } = 65_536;
 

@@ -1,10 +1,8 @@
-using System.Threading.Channels;
-
 namespace AntiDistill;
 
 /// <summary>
 /// Links accounts into clusters off the request path. The request path only enqueues a
-/// <see cref="LinkEvent"/> (a bounded channel, no allocation) and reads its account's cluster risk;
+/// <see cref="LinkEvent"/> (a bounded lock-free queue, no allocation) and reads its account's cluster risk;
 /// <see cref="ProcessPending"/>, called by a background loop online or between records offline, does
 /// the rest: index lookups, pair evidence, unions, and the clusters' risk from their summed activity.
 /// </summary>
@@ -15,7 +13,7 @@ internal sealed class Linker
     private readonly LinkageOptions _options;
     private readonly RiskModel _risk;
     private readonly AccountStore _accounts;
-    private readonly Channel<LinkEvent> _queue;
+    private readonly LinkQueue<LinkEvent> _queue;
     private readonly AttributeIndex _index;
     private readonly PairEvidence _pairs;
     private readonly ClusterGraph _graph = new();
@@ -53,12 +51,7 @@ internal sealed class Linker
             _windowMs[(int)kind] = (long)options.Rule(kind).Window.TotalMilliseconds;
         }
 
-        // Wait mode makes TryWrite fail when full, so drops can be counted; the request path never waits.
-        _queue = Channel.CreateBounded<LinkEvent>(new BoundedChannelOptions(options.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new LinkQueue<LinkEvent>(options.QueueCapacity);
     }
 
     /// <summary>Events dropped because the queue was full (linkage fell behind; scoring went on).</summary>
@@ -66,7 +59,7 @@ internal sealed class Linker
 
     public void Enqueue(in LinkEvent e)
     {
-        if (!_queue.Writer.TryWrite(e))
+        if (!_queue.TryEnqueue(e))
         {
             Interlocked.Increment(ref _dropped);
         }
@@ -106,7 +99,7 @@ internal sealed class Linker
         lock (_gate)
         {
             int processed = 0;
-            while (processed < maxEvents && _queue.Reader.TryRead(out var e))
+            while (processed < maxEvents && _queue.TryDequeue(out var e))
             {
                 Process(e);
                 processed++;

@@ -8,7 +8,12 @@ public class AllocationTests
     [InlineData(true)]
     public void Observe_WarmAccount_AllocatesNothing(bool linkage)
     {
-        var engine = TestEngine.Create(o => o.Linkage.Enabled = linkage);
+        // A small linkage queue, so that the warm-up takes it once around: its blocks are allocated on the first lap.
+        var engine = TestEngine.Create(o =>
+        {
+            o.Linkage.Enabled = linkage;
+            o.Linkage.QueueCapacity = 1024;
+        });
         var account = engine.Account(1);
         byte[] prompt = TestText.Utf8(TestText.Words(3, 400) + " Think step by step and show your reasoning.");
         byte[] system = TestText.Utf8("You are a helpful assistant.");
@@ -27,7 +32,7 @@ public class AllocationTests
             Client = client,
         }).Risk;
 
-        // Warm up: JIT, the store's slot, the linker's node and the queue's buffer (it keeps its size once grown).
+        // Warm up: JIT, the store's slot, the linker's node and the queue's slots (the warm-up fills it).
         for (int i = 0; i < 3000; i++)
         {
             Observe(i);
