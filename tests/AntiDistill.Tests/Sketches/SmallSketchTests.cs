@@ -108,6 +108,36 @@ public class HourHistogramTests
         Assert.Equal(0.0, default(HourHistogram).NormalizedEntropy());
     }
 
+    /// <summary>
+    /// The running entropy (Σ c·ln c kept up to date on each add) matches the entropy computed from the counts, for any
+    /// mix of hours, including a bin with tens of thousands of requests and one at saturation.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public bool NormalizedEntropy_AnyAdds_MatchesEntropyOfTheCounts(byte[] hours, PositiveInt heavy)
+    {
+        var histogram = default(HourHistogram);
+        int bulk = heavy.Get * 701 % 70_000; // FsCheck keeps PositiveInt small: spread it up to past ushort.MaxValue, where the bin saturates
+        for (int i = 0; i < bulk; i++)
+        {
+            histogram.Add(7);
+        }
+
+        foreach (byte h in hours ?? [])
+        {
+            histogram.Add(h % 24);
+        }
+
+        double total = 0, sum = 0;
+        for (int h = 0; h < 24; h++)
+        {
+            total += histogram[h];
+            sum += histogram[h] <= 1 ? 0 : histogram[h] * Math.Log(histogram[h]);
+        }
+
+        double expected = total == 0 ? 0 : Math.Clamp((Math.Log(total) - (sum / total)) / Math.Log(24), 0, 1);
+        return Math.Abs(histogram.NormalizedEntropy() - expected) < 1e-9;
+    }
+
     [Fact]
     public void MergeFrom_AddsAndSaturates()
     {
