@@ -2,7 +2,10 @@
 # Middleware overhead on loopback: the sample API with scoring off, then on, both reading the body (the canned
 # endpoints parse it as a model server would). Writes benchmarks/results/middleware-wrk.md.
 #
-#   benchmarks/wrk/run.sh [duration=20s] [connections=32] [rounds=3] [warmup=45s]   (about 7 minutes)
+#   benchmarks/wrk/run.sh [duration=20s] [connections=32] [rounds=4] [warmup=45s] [endpoint-work-us=0]   (about 10 minutes)
+#
+# endpoint-work-us > 0 makes both variants' endpoint spend that much CPU per request after reading the body (a stand-in
+# for a real server's own work) and writes benchmarks/results/middleware-wrk-endpoint-<N>us.md instead.
 #
 # Needs wrk (apt-get install -y wrk). On a 2-core machine the server is pinned to CPU 0 and wrk to CPU 1
 # (taskset), so the two do not steal each other's core and runs are comparable. Every run starts a fresh server.
@@ -11,11 +14,13 @@ cd "$(dirname "$0")/../.."
 
 DURATION="${1:-20s}"
 CONNECTIONS="${2:-32}"
-ROUNDS="${3:-3}"
+ROUNDS="${3:-4}"
 WARMUP="${4:-45s}"
+WORK_US="${5:-0}"
 PORT_OFF=5181
 PORT_ON=5182
 OUT=benchmarks/results/middleware-wrk.md
+if ((WORK_US > 0)); then OUT="benchmarks/results/middleware-wrk-endpoint-${WORK_US}us.md"; fi
 RAW=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$RAW"' EXIT
 
@@ -27,7 +32,7 @@ SERVER_CPU=0
 WRK_CPU=$((CPUS > 1 ? 1 : 0))
 
 start_server() { # $1 = scoring true/false, $2 = port
-  taskset -c "$SERVER_CPU" dotnet "$DLL" --urls "http://127.0.0.1:$2" --Sample:Scoring="$1" \
+  taskset -c "$SERVER_CPU" dotnet "$DLL" --urls "http://127.0.0.1:$2" --Sample:Scoring="$1" --Sample:EndpointWorkMicroseconds="$WORK_US" \
     --Logging:LogLevel:Default=Warning --Logging:LogLevel:AntiDistill=Warning \
     --AntiDistillation:Http:Policies:default:Shadow=true >"$RAW/server-$1.log" 2>&1 &
   echo $! >"$RAW/pid-$2"
@@ -80,9 +85,9 @@ done
 # Every response must be a 200: a run full of errors would measure the error path.
 if grep -h "Non-2xx" "$RAW"/*.txt; then echo "non-2xx responses, see above" >&2; exit 1; fi
 
-python3 - "$RAW" "$ROUNDS" "$DURATION" "$CONNECTIONS" "$OUT" "$WARMUP" <<'PY'
+python3 - "$RAW" "$ROUNDS" "$DURATION" "$CONNECTIONS" "$OUT" "$WARMUP" "$WORK_US" <<'PY'
 import re, sys, statistics, subprocess, platform
-raw, rounds, duration, connections, out, warmup = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+raw, rounds, duration, connections, out, warmup, work = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], int(sys.argv[7])
 def ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -98,16 +103,18 @@ cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d:
 dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
 ratio = mean["on"][0] / mean["off"][0]
 lines = [
-    "# Middleware overhead (wrk, loopback)",
+    "# Middleware overhead (wrk, loopback)" + (f", endpoint spending {work} us per request" if work else ""),
     "",
-    "Produced by `benchmarks/wrk/run.sh` (sample API, `POST /v1/chat/completions`, ~1 KiB body, 500 API keys,",
-    "canned answer). Scoring off runs the same app without `UseAntiDistillation`; both parse the body in the endpoint.",
+    f"Produced by `benchmarks/wrk/run.sh{f' 20s 32 {rounds} 45s {work}' if work else ''}` (sample API, `POST /v1/chat/completions`, ~1 KiB body, 500 API keys,",
+    "canned answer). Scoring off runs the same app without `UseAntiDistillation`; both parse the body in the endpoint"
+    + (f", then spin {work} us as a stand-in for a real server's own work per request." if work else "."),
     f"Scoring on runs the sample's default policy (shadow mode: every request read, scored, counted, bands evaluated).",
     f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, .NET SDK {dotnet}, {platform.system()}.",
     f"Server pinned to CPU 0 and wrk (1 thread, {connections} connections) to CPU 1 with taskset. Each server is warmed up for {warmup}",
     "under load first (on one core, tiered compilation of the engine takes ~40 s; measured before that, scoring-on ran at a third",
     f"of its steady rate), then 5 s before each run of {duration}. Every run is a fresh server process alone on its core;",
-    f"{rounds} rounds, the order of the two variants alternating (off-on, on-off, ...). Single runs are noisy: compare the means.",
+    f"{rounds} rounds, the order of the two variants alternating (off-on, on-off, ...; an even count runs each variant first as",
+    "often as second). Single runs are noisy (a fresh server's rate varies by up to 10% from one start to the next): compare the means.",
     "",
     "| Run | Scoring | Requests/s | p50 (ms) | p99 (ms) |",
     "|---|---|---:|---:|---:|",

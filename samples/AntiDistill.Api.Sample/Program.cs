@@ -16,7 +16,8 @@ if (app.Configuration.GetValue("Sample:Scoring", defaultValue: true))
     app.UseAntiDistillation();
 }
 
-app.MapCannedApi();
+// Sample:EndpointWorkMicroseconds: CPU time each request spends in the endpoint, a stand-in for a real server's (benchmarks/wrk).
+app.MapCannedApi(TimeSpan.FromMicroseconds(app.Configuration.GetValue("Sample:EndpointWorkMicroseconds", 0.0)));
 app.MapGet("/health", () => "ok").DisableAntiDistillation();
 
 app.Run();
