@@ -32,7 +32,13 @@ public class StateReplicaTests
     [Fact]
     public void Observe_ReplicationOn_WarmAccountAllocatesNothing()
     {
-        var engine = Create();
+        // A linkage queue the warm-up takes once around: its slot blocks are allocated on the first lap only.
+        var engine = new DistillationEngine(new AntiDistillationOptions
+        {
+            IdentityKey = Infrastructure.TestNode.IdentityKey,
+            Replication = { Enabled = true },
+            Linkage = { QueueCapacity = 1024 },
+        });
         var account = engine.Identities.Account("alloc");
         for (int i = 0; i < 2000; i++)
         {
