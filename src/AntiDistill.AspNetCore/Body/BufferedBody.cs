@@ -6,9 +6,9 @@ namespace AntiDistill.AspNetCore;
 
 /// <summary>
 /// A request body read into a pooled buffer, up to a limit, and the stream the endpoint reads in its place (one
-/// object). Only for a body that had not arrived whole when the middleware ran (the middleware scores a whole one in
-/// the server's own buffer), and for a degraded request's rewritten body. The buffer goes back to the pool when the response completes
-/// (<see cref="HttpResponse.OnCompleted(Func{object, Task}, object)"/>), not when the endpoint disposes the stream.
+/// object). Only for a body that had not arrived whole when the middleware ran (a whole one is scored in the server's
+/// own buffer), and for a degraded request's rewritten body. The buffer goes back to the pool when the response
+/// completes (<see cref="HttpResponse.OnCompleted(Func{object, Task}, object)"/>), not when the endpoint disposes the stream.
 /// </summary>
 internal sealed partial class BufferedBody
 {

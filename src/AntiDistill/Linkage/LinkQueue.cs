@@ -12,7 +12,7 @@ namespace AntiDistill;
 /// <remarks>
 /// Slots come in blocks of 1,024, allocated when the writers first reach them: an engine that sees a few requests
 /// (a test, a small replay) allocates one block, a busy one the whole ring after its first lap (at the default
-/// capacity, 65,536 events of about 170 bytes: 11 MB). From then on nothing is allocated.
+/// capacity, 65,536 slots of 160 bytes: 10 MB). From then on nothing is allocated.
 /// </remarks>
 /// <typeparam name="T">An unmanaged event (no references: a slot read after it is freed can only be overwritten, never leak).</typeparam>
 internal sealed class LinkQueue<T>
