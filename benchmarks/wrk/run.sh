@@ -105,7 +105,7 @@ ratio = mean["on"][0] / mean["off"][0]
 lines = [
     "# Middleware overhead (wrk, loopback)" + (f", endpoint spending {work} us per request" if work else ""),
     "",
-    f"Produced by `benchmarks/wrk/run.sh{f' 20s 32 {rounds} 45s {work}' if work else ''}` (sample API, `POST /v1/chat/completions`, ~1 KiB body, 500 API keys,",
+    f"Produced by `benchmarks/wrk/run.sh{f' {duration} {connections} {rounds} {warmup} {work}' if work else ''}` (sample API, `POST /v1/chat/completions`, ~1 KiB body, 500 API keys,",
     "canned answer). Scoring off runs the same app without `UseAntiDistillation`; both parse the body in the endpoint"
     + (f", then spin {work} us as a stand-in for a real server's own work per request." if work else "."),
     f"Scoring on runs the sample's default policy (shadow mode: every request read, scored, counted, bands evaluated).",
