@@ -6,7 +6,7 @@ namespace AntiDistill.AspNetCore;
 /// The middleware has the engine write the assessment straight into <see cref="Scored"/> (about 240 bytes) and reads
 /// it there by reference, instead of passing copies of it from the engine to the feature.
 /// </remarks>
-internal sealed class AntiDistillationFeature(string policy, RequestReadStatus bodyStatus, RequestFormat format, bool shadow) : IAntiDistillationFeature
+internal sealed class AntiDistillationFeature(string policy, RequestReadStatus bodyStatus, RequestFormat format, bool shadow, bool scored) : IAntiDistillationFeature
 {
     private Assessment _assessment;
 
@@ -16,7 +16,9 @@ internal sealed class AntiDistillationFeature(string policy, RequestReadStatus b
 
     public RequestFormat Format { get; } = format;
 
-    public Assessment Assessment => _assessment;
+    public Assessment? Assessment => scored ? _assessment : null;
+
+    public bool IsScored => scored;
 
     /// <summary>The assessment in place: written once by the middleware before the feature is published, read-only after.</summary>
     internal ref Assessment Scored => ref _assessment;

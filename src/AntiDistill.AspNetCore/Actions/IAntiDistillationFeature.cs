@@ -4,7 +4,9 @@ namespace AntiDistill.AspNetCore;
 
 /// <summary>
 /// What AntiDistill concluded about the current request, on <c>HttpContext.Features</c> for endpoints,
-/// proxies and logging further down the pipeline. Absent when the request was not scored.
+/// proxies and logging further down the pipeline. Absent when the middleware let the request through without
+/// reading it (an endpoint it does not protect, or no credential under <see cref="MissingCredentialHandling.Allow"/>);
+/// present with <see cref="IsScored"/> false and a null <see cref="Assessment"/> when it read a body it could not score.
 /// </summary>
 public interface IAntiDistillationFeature
 {
@@ -17,10 +19,13 @@ public interface IAntiDistillationFeature
     /// <summary>The format the body was read as.</summary>
     RequestFormat Format { get; }
 
-    /// <summary>The account's assessment after this request (default when the body could not be scored).</summary>
-    Assessment Assessment { get; }
+    /// <summary>Whether the engine scored the request; false for a body it could not read (see <see cref="BodyStatus"/>).</summary>
+    bool IsScored { get; }
 
-    /// <summary>The action the policy's bands call for.</summary>
+    /// <summary>The account's assessment after this request; null when the request was not scored, never a stand-in "organic, risk 0".</summary>
+    Assessment? Assessment { get; }
+
+    /// <summary>The action the policy's bands call for (<see cref="AntiDistillationAction.Allow"/> when not scored).</summary>
     AntiDistillationAction Action { get; }
 
     /// <summary>Whether the policy is in shadow mode, so <see cref="Action"/> was recorded but not applied.</summary>

@@ -14,4 +14,10 @@ public enum RejectionReason
 
     /// <summary>The body could not be scored and the policy rejects such bodies (400).</summary>
     BadBody,
+
+    /// <summary>The request carries no credential and the policy refuses such requests (401).</summary>
+    MissingCredential,
+
+    /// <summary>The request carries two API keys that disagree and the policy refuses such requests (400).</summary>
+    ConflictingCredentials,
 }

@@ -39,6 +39,12 @@ internal sealed class Rejections(IProblemDetailsService problems)
             _ => "The request body is not a chat completions, responses or messages request.",
         });
 
+    public static ProblemDetails MissingCredential() => Problem(StatusCodes.Status401Unauthorized, "credential-required", "Credential required",
+        "This endpoint serves only authenticated callers. Send an API key.");
+
+    public static ProblemDetails ConflictingCredentials() => Problem(StatusCodes.Status400BadRequest, "conflicting-credentials", "Conflicting credentials",
+        "The request carries two different API keys. Send one.");
+
     public async Task RejectAsync(HttpContext context, RejectionReason reason, ProblemDetails problem, TimeSpan? retryAfter,
         AntiDistillationHttpOptions options)
     {

@@ -48,6 +48,7 @@ public static class AntiDistillationBuilderExtensions
         services.TryAddSingleton<AntiDistillationMetrics>();
         services.TryAddSingleton<RequestThrottle>();
         services.AddHostedService<LinkageService>();
+        services.AddHostedService<PublicIdentityKeyCheck>();
         services.AddProblemDetails();
         services.AddMetrics();
 

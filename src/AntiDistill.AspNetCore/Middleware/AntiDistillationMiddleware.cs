@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using AntiDistill.Requests;
 using Microsoft.AspNetCore.Http;
@@ -17,6 +18,7 @@ internal sealed partial class AntiDistillationMiddleware
 {
     private const string RiskHeader = "AntiDistill-Risk";
     private const string VerdictHeader = "AntiDistill-Verdict";
+    private const ulong ClientFaultGateKey = 0xC11E47FA01750000UL;
 
     [ThreadStatic]
     private static RequestContent? t_content;
@@ -33,7 +35,12 @@ internal sealed partial class AntiDistillationMiddleware
     private readonly Rejections _rejections;
     private readonly AntiDistillationMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly LogRateGate _logGate;
     private readonly EndpointMarksCache _marks = new();
+
+    // Misordered pipelines (UseAntiDistillation before UseRouting) are found at run time: a request that enters without
+    // an endpoint and leaves with one. Checked until a request arrives with an endpoint (routing runs first), or reported once.
+    private volatile bool _routingChecked;
 
     public AntiDistillationMiddleware(RequestDelegate next, IServiceProvider services, ILogger<AntiDistillationMiddleware> logger)
     {
@@ -49,11 +56,39 @@ internal sealed partial class AntiDistillationMiddleware
         _rejections = services.GetRequiredService<Rejections>();
         _metrics = services.GetRequiredService<AntiDistillationMetrics>();
         _logger = logger;
+        _logGate = new LogRateGate(services.GetService<TimeProvider>() ?? TimeProvider.System);
     }
 
     public Task InvokeAsync(HttpContext context)
     {
-        var marks = context.GetEndpoint() is { } endpoint ? _marks.Get(endpoint) : EndpointMarks.None;
+        if (context.GetEndpoint() is { } endpoint)
+        {
+            _routingChecked = true;
+            return InvokeCore(context, _marks.Get(endpoint));
+        }
+
+        return _routingChecked ? InvokeCore(context, EndpointMarks.None) : InvokeCheckingRoutingAsync(context);
+    }
+
+    /// <summary>A request that met no endpoint: if routing picks one after us, the endpoint's policy was never seen.</summary>
+    private async Task InvokeCheckingRoutingAsync(HttpContext context)
+    {
+        try
+        {
+            await InvokeCore(context, EndpointMarks.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (context.GetEndpoint() is { } late && EndpointMarks.Of(late) is { } marks && (marks.Disabled || marks.Require is not null) && !_routingChecked)
+            {
+                _routingChecked = true;
+                Log.RoutingAfterMiddleware(_logger, late.DisplayName);
+            }
+        }
+    }
+
+    private Task InvokeCore(HttpContext context, EndpointMarks marks)
+    {
         if (marks.Disabled || !HasBody(context.Request.Method))
         {
             return _next(context);
@@ -101,11 +136,10 @@ internal sealed partial class AntiDistillationMiddleware
         headers.Remove(RiskHeader);
         headers.Remove(VerdictHeader);
 
-        if (!_callers.TryResolve(context, options, out var caller))
+        var status = _callers.Resolve(context, options, out var caller);
+        if (status != CallerStatus.Resolved && Unresolved(context, name, policy, options, status, ref caller) is { } handled)
         {
-            _metrics.Unscored(name, "no_account");
-            Log.NoAccount(_logger, context.Request.Path.Value);
-            return _next(context);
+            return handled;
         }
 
         if (_profiles is not null)
@@ -114,6 +148,39 @@ internal sealed partial class AntiDistillationMiddleware
         }
 
         return ReadAndDecide(context, name, policy, options, caller);
+    }
+
+    /// <summary>
+    /// A request without a credential, or with two that disagree: refused (when the policy enforces and says so), let
+    /// through unscored, or scored under a stand-in account (null: go on scoring with <paramref name="caller"/>).
+    /// </summary>
+    private Task? Unresolved(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
+        CallerStatus status, ref ResolvedCaller caller)
+    {
+        if (status == CallerStatus.ConflictingCredentials)
+        {
+            _metrics.CredentialConflict(name);
+            Log.ConflictingCredentials(_logger, context.Request.Path.Value, name, policy.ConflictingCredentials);
+            return policy.ConflictingCredentials == CredentialConflictHandling.Reject && !policy.Shadow
+                ? RefuseAsync(context, name, RejectionReason.ConflictingCredentials, Rejections.ConflictingCredentials(), caller.Account, options)
+                : null; // scored under the Authorization key
+        }
+
+        var handling = policy.MissingCredentialOrDefault;
+        Log.NoAccount(_logger, context.Request.Path.Value, handling);
+        if (handling == MissingCredentialHandling.ScoreByNetwork)
+        {
+            caller.Account = CallerResolver.NetworkAccount(caller.Client.IpPrefix);
+            return null;
+        }
+
+        if (handling == MissingCredentialHandling.Reject && !policy.Shadow)
+        {
+            return RefuseAsync(context, name, RejectionReason.MissingCredential, Rejections.MissingCredential(), default, options);
+        }
+
+        _metrics.Unscored(name, "no_account");
+        return _next(context);
     }
 
     private async Task ScoreWithProfileAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
@@ -136,7 +203,18 @@ internal sealed partial class AntiDistillationMiddleware
         in ResolvedCaller caller)
     {
         var reader = context.Request.BodyReader;
-        if (reader.TryRead(out var peeked))
+        ReadResult peeked;
+        bool read;
+        try
+        {
+            read = reader.TryRead(out peeked);
+        }
+        catch (Exception e) when (IsClientFault(e, context))
+        {
+            return ClientFault(context, name, e);
+        }
+
+        if (read)
         {
             var whole = peeked.Buffer;
             if (peeked.IsCompleted && !peeked.IsCanceled && whole.Length <= options.MaxBodyBytes)
@@ -159,10 +237,10 @@ internal sealed partial class AntiDistillationMiddleware
 
         // Like ASP.NET Core's rate limiting middleware: no async state machine while everything completes at once,
         // and the awaited path only when it does not (a body still arriving).
-        var read = BufferedBody.ReadAsync(context, options.MaxBodyBytes);
-        return read.IsCompletedSuccessfully
-            ? Act(context, name, policy, options, ScoreBuffered(context, read.Result, caller, name, policy))
-            : ScoreAwaitedAsync(context, name, policy, options, caller, read);
+        var buffered = BufferedBody.ReadAsync(context, options.MaxBodyBytes);
+        return buffered.IsCompletedSuccessfully
+            ? Act(context, name, policy, options, ScoreBuffered(context, buffered.Result, caller, name, policy))
+            : ScoreAwaitedAsync(context, name, policy, options, caller, buffered);
     }
 
     private async Task ScoreAwaitedAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
@@ -173,9 +251,11 @@ internal sealed partial class AntiDistillationMiddleware
         {
             body = await read.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (IsClientFault(e, context))
         {
-            return; // the client went away mid-body: nothing to score, nobody to answer
+            // Too large for the server, too slow, or gone mid-body: the client's fault, answered with the server's status.
+            await ClientFault(context, name, e).ConfigureAwait(false);
+            return;
         }
 
         await Act(context, name, policy, options, ScoreBuffered(context, body, caller, name, policy)).ConfigureAwait(false);
@@ -186,7 +266,7 @@ internal sealed partial class AntiDistillationMiddleware
     {
         if (outcome.Feature is not { } feature)
         {
-            return BadBodyAsync(context, name, policy, options, outcome.Status);
+            return BadBodyAsync(context, name, policy, options, outcome.Status, outcome.Account);
         }
 
         context.Features.Set<IAntiDistillationFeature>(feature);
@@ -195,14 +275,7 @@ internal sealed partial class AntiDistillationMiddleware
         _metrics.Scored(name, action, assessment.Verdict, policy.Shadow, assessment.Risk);
         if (action != AntiDistillationAction.Allow)
         {
-            if (policy.Shadow)
-            {
-                Log.ShadowAction(_logger, name, action, assessment.Account, assessment.Risk, assessment.Verdict);
-            }
-            else
-            {
-                Log.ActionTaken(_logger, name, action, assessment.Account, assessment.Risk, assessment.Verdict);
-            }
+            LogDecision(name, action, assessment, policy.Shadow);
         }
 
         if (policy.Shadow)
@@ -230,7 +303,16 @@ internal sealed partial class AntiDistillationMiddleware
     private async Task ThrottleAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
         ScoreOutcome outcome, AntiDistillationFeature feature)
     {
-        var lease = await _throttle.AcquireAsync(context, outcome, name).ConfigureAwait(false);
+        (bool Acquired, TimeSpan? RetryAfter, RateLimiting.RiskPartitionKey Key) lease;
+        try
+        {
+            lease = await _throttle.AcquireAsync(context, outcome, name).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client left while its request waited for the limiter: nobody to answer
+        }
+
         if (!lease.Acquired)
         {
             await RejectAsync(context, name, RejectionReason.Throttled, Rejections.Throttled(), lease.RetryAfter ?? policy.RetryAfter, options)
@@ -247,7 +329,7 @@ internal sealed partial class AntiDistillationMiddleware
 
     private ScoreOutcome ScoreBuffered(HttpContext context, BufferedBody? body, in ResolvedCaller caller, string name, AntiDistillationPolicy policy) =>
         body is null || body.TooLarge
-            ? new ScoreOutcome { Status = RequestReadStatus.TooLarge }
+            ? new ScoreOutcome { Status = RequestReadStatus.TooLarge, Account = caller.Account }
             : Score(context, body.Span, caller, name, policy);
 
     /// <summary>Scores a body still in the server's buffer; one in several segments is copied into a pooled array first.</summary>
@@ -283,10 +365,10 @@ internal sealed partial class AntiDistillationMiddleware
         var status = _reader.Read(body, (context.Request.Path.Value ?? string.Empty).AsSpan(), content);
         if (status != RequestReadStatus.Ok)
         {
-            return new ScoreOutcome { Status = status };
+            return new ScoreOutcome { Status = status, Account = caller.Account };
         }
 
-        var feature = new AntiDistillationFeature(name, status, content.Format, policy.Shadow);
+        var feature = new AntiDistillationFeature(name, status, content.Format, policy.Shadow, scored: true);
         feature.Scored = _engine.Observe(content.ToObservation(caller.Account, caller.Client, default, caller.ApiKey, caller.Organization));
         var action = feature.Action = policy.ActionFor(feature.Scored.Risk);
         if (action == AntiDistillationAction.Degrade && !policy.Shadow)
@@ -321,30 +403,91 @@ internal sealed partial class AntiDistillationMiddleware
         };
     }
 
-    private async Task BadBodyAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options, RequestReadStatus status)
+    private async Task BadBodyAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
+        RequestReadStatus status, AccountId account)
     {
-        context.Features.Set<IAntiDistillationFeature>(new AntiDistillationFeature(name, status, RequestFormat.Unknown, policy.Shadow));
+        context.Features.Set<IAntiDistillationFeature>(new AntiDistillationFeature(name, status, RequestFormat.Unknown, policy.Shadow, scored: false));
         _metrics.Unscored(name, AntiDistillationMetrics.StatusName(status));
-        Log.BodyNotScored(_logger, name, status, context.Request.Path.Value);
+        Log.BodyNotScored(_logger, name, status, context.Request.Path.Value, account);
         if (policy.BadBody == BadBodyHandling.Reject)
         {
-            await RejectAsync(context, name, RejectionReason.BadBody, Rejections.BadBody(status), null, options).ConfigureAwait(false);
+            await RefuseAsync(context, name, RejectionReason.BadBody, Rejections.BadBody(status), account, options).ConfigureAwait(false);
             return;
         }
 
         await _next(context).ConfigureAwait(false);
     }
 
+    /// <summary>Refuses a scored request; its decision was logged (at a bounded rate) when it was taken, the metric counts every refusal.</summary>
     private Task RejectAsync(HttpContext context, string name, RejectionReason reason, Microsoft.AspNetCore.Mvc.ProblemDetails problem, TimeSpan? retryAfter,
         AntiDistillationHttpOptions options)
     {
         _metrics.Rejected(name, reason);
-        if (_logger.IsEnabled(LogLevel.Information))
+        return _rejections.RejectAsync(context, reason, problem, retryAfter, options);
+    }
+
+    /// <summary>Refuses a request before or instead of scoring it (no credential, conflicting credentials, a bad body).</summary>
+    private Task RefuseAsync(HttpContext context, string name, RejectionReason reason, Microsoft.AspNetCore.Mvc.ProblemDetails problem, AccountId account,
+        AntiDistillationHttpOptions options)
+    {
+        if (_logger.IsEnabled(LogLevel.Information) && _logGate.ShouldLog(account, 100 + (int)reason, out int suppressed))
         {
-            Log.Rejected(_logger, name, reason, context.Features.Get<IAntiDistillationFeature>()?.Assessment.Account ?? default);
+            Log.Refused(_logger, name, reason, account, suppressed);
         }
 
-        return _rejections.RejectAsync(context, reason, problem, retryAfter, options);
+        return RejectAsync(context, name, reason, problem, null, options);
+    }
+
+    private void LogDecision(string name, AntiDistillationAction action, in Assessment assessment, bool shadow)
+    {
+        if (!_logger.IsEnabled(shadow ? LogLevel.Debug : LogLevel.Information)
+            || !_logGate.ShouldLog(assessment.Account, (int)action, out int suppressed))
+        {
+            return;
+        }
+
+        string reasons = DecisionReasons.Top(assessment);
+        if (shadow)
+        {
+            Log.ShadowDecision(_logger, name, action, assessment.Account, assessment.Cluster, assessment.Risk, assessment.Verdict, reasons, suppressed);
+        }
+        else
+        {
+            Log.Decision(_logger, name, action, assessment.Account, assessment.Cluster, assessment.Risk, assessment.Verdict, reasons, suppressed);
+        }
+    }
+
+    private static bool IsClientFault(Exception e, HttpContext context) =>
+        e is BadHttpRequestException or IOException || (e is OperationCanceledException && context.RequestAborted.IsCancellationRequested);
+
+    /// <summary>
+    /// A body the server would not take (over its size limit, below its minimum data rate) or a connection gone
+    /// mid-body: answered with the server's status when the client can still hear it, counted, logged at Debug at a
+    /// bounded rate and without a stack trace. Not an error of the host, and not a way to flood its logs.
+    /// </summary>
+    private Task ClientFault(HttpContext context, string name, Exception e)
+    {
+        int status = e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+        (string kind, ulong gateKey) = e switch
+        {
+            BadHttpRequestException => ("bad_request", ClientFaultGateKey + 1),
+            OperationCanceledException => ("aborted", ClientFaultGateKey + 2),
+            _ => ("connection", ClientFaultGateKey + 3),
+        };
+        _metrics.ClientFault(name, kind);
+
+        // Gated under a stand-in account per kind of fault: a line a minute per kind, overall 20 a second at most.
+        if (_logger.IsEnabled(LogLevel.Debug) && _logGate.ShouldLog(new AccountId(gateKey), 0, out int suppressed))
+        {
+            Log.ClientFault(_logger, kind, e.Message, status, suppressed);
+        }
+
+        if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.StatusCode = status;
+        }
+
+        return Task.CompletedTask;
     }
 
     private static void Annotate(HttpContext context, in Assessment assessment, bool responseHeaders)
@@ -384,5 +527,8 @@ internal struct ScoreOutcome
 {
     public RequestReadStatus Status;
     public AntiDistillationFeature? Feature;
+
+    /// <summary>The caller's account, for a body that could not be scored (the feature carries it otherwise).</summary>
+    public AccountId Account;
     public long EstimatedTokens;
 }

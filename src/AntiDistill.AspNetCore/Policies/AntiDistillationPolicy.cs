@@ -22,6 +22,16 @@ public sealed class AntiDistillationPolicy
     /// <summary>What to do with a body that is not JSON, too large or of an unknown shape. Default <see cref="BadBodyHandling.Allow"/>.</summary>
     public BadBodyHandling BadBody { get; set; } = BadBodyHandling.Allow;
 
+    /// <summary>
+    /// What to do with a request that carries no credential. Default null: <see cref="MissingCredentialHandling.Reject"/>
+    /// when the policy enforces, <see cref="MissingCredentialHandling.ScoreByNetwork"/> in shadow mode (where nothing is
+    /// refused anyway). Either way an anonymous request can no longer walk past scoring.
+    /// </summary>
+    public MissingCredentialHandling? MissingCredential { get; set; }
+
+    /// <summary>What to do with a request whose two API-key credentials disagree. Default <see cref="CredentialConflictHandling.Reject"/> (shadow mode only counts and scores it).</summary>
+    public CredentialConflictHandling ConflictingCredentials { get; set; } = CredentialConflictHandling.Reject;
+
     /// <summary>Whether <see cref="AntiDistillationAction.Annotate"/> also puts the headers on the response (default false: risk is for the upstream, not the caller).</summary>
     public bool ResponseHeaders { get; set; }
 
@@ -38,6 +48,10 @@ public sealed class AntiDistillationPolicy
 
     /// <summary>Where <see cref="AntiDistillationAction.Challenge"/> sends the caller to verify the account (the <c>verification_url</c> of the problem). Default null.</summary>
     public Uri? VerificationUrl { get; set; }
+
+    /// <summary>The effective <see cref="MissingCredential"/> handling.</summary>
+    internal MissingCredentialHandling MissingCredentialOrDefault =>
+        MissingCredential ?? (Shadow ? MissingCredentialHandling.ScoreByNetwork : MissingCredentialHandling.Reject);
 
     /// <summary>The action for a request of the given risk, before <see cref="Shadow"/> is applied.</summary>
     public AntiDistillationAction ActionFor(double risk)

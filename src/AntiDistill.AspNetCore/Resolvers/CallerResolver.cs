@@ -6,6 +6,14 @@ using Microsoft.Extensions.Primitives;
 
 namespace AntiDistill.AspNetCore;
 
+/// <summary>How resolving a request's caller went.</summary>
+internal enum CallerStatus
+{
+    Resolved,
+    MissingCredential,
+    ConflictingCredentials,
+}
+
 /// <summary>
 /// Resolves the account and client of a request from the request itself: claims or API key, client IP
 /// (after <c>UseForwardedHeaders</c>, which rewrites <see cref="ConnectionInfo.RemoteIpAddress"/>), user agent
@@ -19,20 +27,19 @@ internal sealed class CallerResolver(DistillationEngine engine)
     private const byte SubjectKind = 2;
     private const byte AgentKind = 3;
     private const byte TlsKind = 4;
+    private const ulong NetworkSalt = 0x6E6574776F726B21UL; // "network!"
     private readonly IdentityHashCache _hashes = new(engine.Identities);
 
-    public bool TryResolve(HttpContext context, AntiDistillationHttpOptions options, out ResolvedCaller caller)
+    /// <summary>
+    /// Resolves the caller the way the host authenticates it: an account claim when authentication ran, else the API
+    /// key, from whichever configured source carries it. Two sources that disagree are a conflict (the caller is then
+    /// resolved under the <c>Authorization</c> key, for policies that score conflicts); no source is a missing credential.
+    /// The client attributes are resolved in every case.
+    /// </summary>
+    public CallerStatus Resolve(HttpContext context, AntiDistillationHttpOptions options, out ResolvedCaller caller)
     {
         caller = default;
         var request = context.Request;
-        caller.ApiKey = HashApiKey(request.Headers, options);
-        string? subject = SubjectOf(context, options.AccountClaim);
-        caller.Account = subject is not null ? new AccountId(_hashes.Hash(subject, SubjectKind)) : new AccountId(caller.ApiKey);
-        if (!caller.Account.IsValid)
-        {
-            return false;
-        }
-
         var address = context.Connection.RemoteIpAddress;
         caller.Client = new ClientAttributes
         {
@@ -40,10 +47,32 @@ internal sealed class CallerResolver(DistillationEngine engine)
             UserAgent = HashHeader(request.Headers.UserAgent, AgentKind),
             TlsFingerprint = options.TlsFingerprintHeader is { } tls ? HashHeader(request.Headers[tls], TlsKind) : 0,
         };
-        return true;
+
+        ulong header = HashHeaderKey(request.Headers, options);
+        ulong bearer = HashBearerKey(request.Headers, options);
+        bool conflict = header != 0 && bearer != 0 && header != bearer;
+        caller.ApiKey = bearer != 0 ? bearer : header;
+
+        // Claims first: once the host has authenticated the caller, the keys it also sent are only evidence.
+        if (SubjectOf(context, options.AccountClaim) is { } subject)
+        {
+            caller.Account = new AccountId(_hashes.Hash(subject, SubjectKind));
+            return CallerStatus.Resolved;
+        }
+
+        caller.Account = new AccountId(caller.ApiKey);
+        return conflict ? CallerStatus.ConflictingCredentials
+            : caller.Account.IsValid ? CallerStatus.Resolved
+            : CallerStatus.MissingCredential;
     }
 
-    private ulong HashApiKey(IHeaderDictionary headers, AntiDistillationHttpOptions options)
+    /// <summary>
+    /// The pseudo-account standing for every anonymous caller of one network prefix (an odd-multiply bijection of the
+    /// prefix's keyed hash, so it cannot be an account's hash by construction short of a 2^-64 accident; never 0).
+    /// </summary>
+    public static AccountId NetworkAccount(ulong ipPrefix) => new((ipPrefix ^ NetworkSalt) * 0x9E3779B97F4A7C15UL | 1);
+
+    private ulong HashHeaderKey(IHeaderDictionary headers, AntiDistillationHttpOptions options)
     {
         if (options.ApiKeyHeader is { } name && headers.TryGetValue(name, out var key) && key.Count > 0)
         {
@@ -54,6 +83,11 @@ internal sealed class CallerResolver(DistillationEngine engine)
             }
         }
 
+        return 0;
+    }
+
+    private ulong HashBearerKey(IHeaderDictionary headers, AntiDistillationHttpOptions options)
+    {
         if (options.BearerApiKey && headers.Authorization is { Count: > 0 } authorization)
         {
             var value = authorization[0].AsSpan().Trim();

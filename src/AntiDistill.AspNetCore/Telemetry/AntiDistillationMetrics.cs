@@ -21,6 +21,8 @@ internal sealed class AntiDistillationMetrics
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _linked;
+    private readonly Counter<long> _conflicts;
+    private readonly Counter<long> _clientFaults;
 
     public AntiDistillationMetrics(IMeterFactory meterFactory)
     {
@@ -36,6 +38,10 @@ internal sealed class AntiDistillationMetrics
             "Requests refused by the middleware, by reason.");
         _linked = meter.CreateCounter<long>("antidistill.linkage.processed", "{request}",
             "Requests folded into account linkage by the background service.");
+        _conflicts = meter.CreateCounter<long>("antidistill.credential_conflicts", "{request}",
+            "Requests carrying two API keys that disagree, by policy (refused or scored as the policy says).");
+        _clientFaults = meter.CreateCounter<long>("antidistill.client_faults", "{request}",
+            "Requests whose body the server would not deliver (too large, too slow, connection gone), by policy and kind.");
     }
 
     public static string ActionName(AntiDistillationAction action) => action switch
@@ -72,6 +78,8 @@ internal sealed class AntiDistillationMetrics
         RejectionReason.Challenged => "challenged",
         RejectionReason.Blocked => "blocked",
         RejectionReason.BadBody => "bad_body",
+        RejectionReason.MissingCredential => "missing_credential",
+        RejectionReason.ConflictingCredentials => "conflicting_credentials",
         _ => "unknown",
     };
 
@@ -112,6 +120,12 @@ internal sealed class AntiDistillationMetrics
         new KeyValuePair<string, object?>("antidistill.reason", ReasonName(reason)));
 
     public void TokensCharged(string policy, long tokens) => _tokens.Add(tokens, new KeyValuePair<string, object?>("antidistill.policy", policy));
+
+    public void CredentialConflict(string policy) => _conflicts.Add(1, new KeyValuePair<string, object?>("antidistill.policy", policy));
+
+    public void ClientFault(string policy, string kind) => _clientFaults.Add(1,
+        new KeyValuePair<string, object?>("antidistill.policy", policy),
+        new KeyValuePair<string, object?>("antidistill.fault", kind));
 
     public void Linked(int processed) => _linked.Add(processed);
 }

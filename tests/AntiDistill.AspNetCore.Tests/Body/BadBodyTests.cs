@@ -98,18 +98,6 @@ public class BadBodyTests
         Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
     }
 
-    [Fact]
-    public async Task NoApiKey_LetThroughUnscored()
-    {
-        await using var host = await TestHost.StartAsync(Settings.Always(AntiDistillationAction.Block));
-        using var request = new HttpRequestMessage(HttpMethod.Post, Echo) { Content = new StringContent(Bodies.Chat()) };
-
-        using var response = await host.Client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("none", response.Headers.GetValues("X-Body-Status").Single());
-    }
-
     private static HttpRequestMessage Request(string path, byte[] body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };

@@ -6,7 +6,7 @@ namespace AntiDistill.AspNetCore.Tests.RateLimiting;
 /// <summary>The request path allocates nothing in steady state (counted on this thread, not timed).</summary>
 public class AllocationTests
 {
-    [Fact]
+    [AllocationFact]
     public void TryTake_RotatedKeysAtCap_AllocatesNothing()
     {
         var time = new FakeTimeProvider();
@@ -27,7 +27,7 @@ public class AllocationTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    [Fact]
+    [AllocationFact]
     public async Task AttemptAcquireAndAcquireAsync_ExistingKeys_AllocateNothing()
     {
         var options = RiskRateLimiterTests.Options();

@@ -42,7 +42,7 @@ public class CallerResolutionTests
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var records = logs.GetSnapshot();
-        Assert.Contains(records, r => r.Id.Name == "Rejected");
+        Assert.Contains(records, r => r.Id.Name == "Decision");
         Assert.DoesNotContain(records, r => r.Message.Contains("SECRET", StringComparison.Ordinal)
             || r.StructuredState?.Any(kv => kv.Value?.Contains("SECRET", StringComparison.Ordinal) == true) == true);
     }

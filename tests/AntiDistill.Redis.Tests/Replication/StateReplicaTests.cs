@@ -29,7 +29,7 @@ public class StateReplicaTests
         return buffer.AsSpan(0, engine.Replica!.Export(account, buffer)).ToArray();
     }
 
-    [Fact]
+    [AllocationFact]
     public void Observe_ReplicationOn_WarmAccountAllocatesNothing()
     {
         // A linkage queue the warm-up takes once around: its slot blocks are allocated on the first lap only.

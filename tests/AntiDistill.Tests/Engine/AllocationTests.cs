@@ -3,7 +3,7 @@ namespace AntiDistill.Tests.Engine;
 /// <summary>The request path allocates nothing for a known account, with linkage on or off (a count of bytes, not a timing).</summary>
 public class AllocationTests
 {
-    [Theory]
+    [AllocationTheory]
     [InlineData(false)]
     [InlineData(true)]
     public void Observe_WarmAccount_AllocatesNothing(bool linkage)

@@ -211,7 +211,7 @@ public class RequestBodyReaderTests
         Assert.Equal(RequestReadStatus.NotJson, status);
     }
 
-    [Fact]
+    [AllocationFact]
     public void Read_ReusedContent_GrowsOnceThenAllocatesNothing()
     {
         var big = Encoding.UTF8.GetBytes("{\"messages\":[{\"role\":\"user\",\"content\":\"" + new string('w', 20_000) + " \\\"q\\\"\"}]}");
