@@ -55,10 +55,12 @@ internal sealed partial class BufferedBody
         var body = new BufferedBody(ArrayPool<byte>.Shared.Rent(Math.Min(size, limit + 1)));
         context.Response.OnCompleted(ReleaseOnCompleted, body);
         var reader = request.BodyReader;
-        var aborted = context.RequestAborted;
         while (body._length <= limit)
         {
-            var result = await reader.ReadAsync(aborted).ConfigureAwait(false);
+            // No RequestAborted here: Kestrel's body reader stays "reading" when a read is cancelled through a token
+            // (only a connection abort resets it), and its drain at the end of the request then fails with "Reading is
+            // already in progress". A client that goes away ends the read anyway, with ConnectionAbortedException.
+            var result = await reader.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             var taken = buffer.Slice(0, Math.Min(buffer.Length, limit + 1L - body._length));
             body.Append(taken);
