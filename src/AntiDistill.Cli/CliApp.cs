@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using AntiDistill.Cli.Analyze;
 using AntiDistill.Cli.Simulate;
 
@@ -7,6 +8,9 @@ namespace AntiDistill.Cli;
 /// <summary>The <c>antidistill</c> command line, callable in-process (tests, the quality benchmark, the demo).</summary>
 internal static class CliApp
 {
+    /// <summary>The command's name, as the tool is installed (<c>ToolCommandName</c>).</summary>
+    public const string Name = "antidistill";
+
     /// <summary>Parses <paramref name="args"/> and runs the chosen command.</summary>
     /// <param name="args">The arguments, without the program name.</param>
     /// <param name="stdout">Where results and help go; the console by default.</param>
@@ -14,8 +18,14 @@ internal static class CliApp
     /// <returns>The exit code: 0 on success.</returns>
     public static Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
-        var root = new RootCommand("Find model-distillation campaigns in LLM API request logs, and simulate the traffic to test against.")
+        // For in-process hosts (tests, demo, benchmarks) without the runtimeconfig entry; see GzipIntegrity.
+        GzipIntegrity.Enable();
+        // Not RootCommand: it names itself after the entry assembly (AntiDistill.Cli), while the installed tool is
+        // called antidistill and the usage lines must say so. Help and version are what RootCommand would add.
+        var root = new Command(Name, "Find model-distillation campaigns in LLM API request logs, and simulate the traffic to test against.")
         {
+            new HelpOption(),
+            new VersionOption(),
             AnalyzeCommand.Create(),
             SimulateCommand.Create(),
         };

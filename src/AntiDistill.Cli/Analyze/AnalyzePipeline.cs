@@ -76,7 +76,6 @@ internal sealed class AnalyzePipeline
         return cause switch
         {
             AnalyzeException e => e,
-            InvalidDataException e when source.Compressed => new AnalyzeException($"'{_settings.LogPath}' is not a readable gzip file: {e.Message}", ExitCodes.Input),
             IOException or UnauthorizedAccessException or InvalidDataException => new AnalyzeException($"cannot read '{_settings.LogPath}': {cause.Message}", ExitCodes.Input),
             null => new OperationCanceledException(),
             _ => cause,
@@ -90,7 +89,7 @@ internal sealed class AnalyzePipeline
             var splitter = new LineSplitter(source.Stream, _settings.MaxLineBytes);
             long sequence = 0;
             var batch = Rent(pool);
-            while (splitter.Next(out var line, out long tooLong))
+            while (NextLine(splitter, source, out var line, out long tooLong))
             {
                 long number = splitter.LineNumber;
                 if (tooLong > 0)
@@ -110,12 +109,32 @@ internal sealed class AnalyzePipeline
                 }
             }
 
+            source.CheckFullyRead(splitter.LineNumber);
             Post(batch, sequence, splitter.LineNumber, source, work, order, cancellationToken);
         }
         finally
         {
             work.CompleteAdding();
             order.CompleteAdding();
+        }
+    }
+
+    /// <summary>
+    /// The next line, or false at the end of the log or where a damaged archive stops making sense: what was read
+    /// before the damage goes on to replay (the caller decides from <see cref="LogSource.Damage"/> what that run is worth);
+    /// a line cut by the damage is never returned, so it cannot pose as a bad line.
+    /// </summary>
+    private static bool NextLine(LineSplitter splitter, LogSource source, out ReadOnlySpan<byte> line, out long tooLong)
+    {
+        try
+        {
+            return splitter.Next(out line, out tooLong);
+        }
+        catch (InvalidDataException e) when (source.Damaged(e, splitter.LineNumber))
+        {
+            line = default;
+            tooLong = 0;
+            return false;
         }
     }
 

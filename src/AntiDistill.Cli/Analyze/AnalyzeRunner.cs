@@ -26,7 +26,7 @@ internal static class AnalyzeRunner
             Save(settings.ReportPath, stream => JsonReportWriter.Write(report, stream));
             Save(settings.HtmlPath, stream => HtmlReportWriter.Write(report, Path.GetFileName(settings.LogPath), stream));
             await output.WriteLineAsync(Summary(report, settings, seconds)).ConfigureAwait(false);
-            return ExitCodes.Success;
+            return await ExitCodeAsync(report, settings, error).ConfigureAwait(false);
         }
         catch (AnalyzeException e)
         {
@@ -59,6 +59,19 @@ internal static class AnalyzeRunner
         pipeline = new AnalyzePipeline(settings, replay, engine.Identities);
         await pipeline.RunAsync(source, cancellationToken).ConfigureAwait(false);
         badLines.Finish();
+        if (source.Damage is not null)
+        {
+            // Under --strict nothing partial is written; otherwise the records before the damage are a true account
+            // of that part of the log (every finished gzip member passed its CRC check), so the report is written,
+            // says it is incomplete (input.complete), and the exit code is not 0.
+            if (settings.Strict)
+            {
+                throw new AnalyzeException(source.Damage + " (--strict: no report written)", ExitCodes.Damaged);
+            }
+
+            status.WriteLine("warning: " + source.Damage + "; the report covers only the records before it");
+        }
+
         if (replay.UnreadBodies > 0)
         {
             status.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -66,6 +79,25 @@ internal static class AnalyzeRunner
         }
 
         return ReportBuilder.Build(engine, replay, badLines.Count, source, options.Risk);
+    }
+
+    /// <summary>0 only for a whole log with at least one record: lost data or an empty run must never look like success.</summary>
+    private static async Task<int> ExitCodeAsync(AnalysisReport report, AnalyzeSettings settings, TextWriter error)
+    {
+        if (report.Input.Damage is not null)
+        {
+            await error.WriteLineAsync($"antidistill analyze: incomplete input, exit code {ExitCodes.Damaged}: {report.Input.Damage}").ConfigureAwait(false);
+            return ExitCodes.Damaged;
+        }
+
+        if (report.Input.Records == 0)
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"antidistill analyze: no valid record in '{settings.LogPath}' ({report.Input.Lines:N0} lines, {report.Input.BadLines:N0} bad): nothing was analyzed")).ConfigureAwait(false);
+            return ExitCodes.NoRecords;
+        }
+
+        return ExitCodes.Success;
     }
 
     private static string Summary(AnalysisReport report, AnalyzeSettings settings, double seconds)

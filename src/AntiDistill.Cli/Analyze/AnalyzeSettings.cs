@@ -6,6 +6,12 @@ internal sealed record AnalyzeSettings
     /// <summary>The default <see cref="MaxLineBytes"/>: 4 MiB, far above any real request, far below trouble.</summary>
     public const int DefaultMaxLineBytes = 4 * 1024 * 1024;
 
+    /// <summary>The largest <see cref="MaxLineBytes"/> accepted: a line buffer must stay below the 2 GiB array limit.</summary>
+    public const int MostMaxLineBytes = 1024 * 1024 * 1024;
+
+    /// <summary>The most parsing threads: each is a real thread with batches in flight, and past the cores they only add memory.</summary>
+    public const int MostParseThreads = 256;
+
     /// <summary>The request log (<c>.jsonl</c> or <c>.jsonl.gz</c>).</summary>
     public required string LogPath { get; init; }
 

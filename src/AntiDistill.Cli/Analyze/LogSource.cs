@@ -1,24 +1,33 @@
+using System.Globalization;
 using System.IO.Compression;
 
 namespace AntiDistill.Cli.Analyze;
 
-/// <summary>The log file opened for streaming: decompressed when it is gzip (by name or by its magic bytes).</summary>
+/// <summary>The log file opened for streaming: decompressed when it is gzip (by its magic bytes; a .gz name without them is an error).</summary>
 internal sealed class LogSource : IDisposable
 {
     private readonly FileStream _file;
+    private readonly EndTrackingStream? _compressed;
 
-    private LogSource(FileStream file, Stream stream, bool compressed)
+    private LogSource(string path, FileStream file, Stream stream, EndTrackingStream? compressed)
     {
+        FilePath = path;
         _file = file;
+        _compressed = compressed;
         Stream = stream;
-        Compressed = compressed;
         Length = file.Length;
     }
+
+    /// <summary>The log as named on the command line.</summary>
+    public string FilePath { get; }
 
     /// <summary>The lines, decompressed.</summary>
     public Stream Stream { get; }
 
-    public bool Compressed { get; }
+    public bool Compressed => _compressed is not null;
+
+    /// <summary>What was wrong with the archive when it was not read whole (see <see cref="Damaged"/>), or null.</summary>
+    public string? Damage { get; private set; }
 
     /// <summary>Size of the file on disk.</summary>
     public long Length { get; }
@@ -54,14 +63,61 @@ internal sealed class LogSource : IDisposable
             Span<byte> magic = stackalloc byte[2];
             int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
             file.Position = 0;
-            bool gzip = (read == 2 && magic[0] == 0x1f && magic[1] == 0x8b) || path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-            Stream stream = gzip ? new GZipStream(new BufferedStream(file, 256 * 1024), CompressionMode.Decompress) : file;
-            return new LogSource(file, stream, gzip);
+            bool gzipMagic = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+            if (!gzipMagic && path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new AnalyzeException($"'{path}' is not a gzip file (its name ends in .gz, its first bytes are not gzip's).", ExitCodes.Input);
+            }
+
+            if (!gzipMagic)
+            {
+                return new LogSource(path, file, file, null);
+            }
+
+            if (!GzipIntegrity.CutsDetected)
+            {
+                // Without the switch a cut archive reads as a complete shorter log: refuse rather than risk that.
+                throw new AnalyzeException($"cannot check '{path}' for truncation: gzip was used in this process before "
+                    + $"{GzipIntegrity.StrictSwitch} was set (set it in the host's runtimeconfig).", ExitCodes.Input);
+            }
+
+            var tracked = new EndTrackingStream(new BufferedStream(file, 256 * 1024));
+            return new LogSource(path, file, new GZipStream(tracked, CompressionMode.Decompress), tracked);
         }
         catch
         {
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Records why reading stopped early, when <paramref name="error"/> is the archive's fault; the records
+    /// before it stay valid (every gzip member the inflater finished passed its CRC-32 and length check).
+    /// </summary>
+    /// <returns>False when the error is not damage to the archive (the caller rethrows).</returns>
+    public bool Damaged(Exception error, long linesRead)
+    {
+        if (_compressed is null || error is not InvalidDataException)
+        {
+            return false;
+        }
+
+        Damage = _compressed.ReachedEnd
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"'{FilePath}' is truncated: the file ends inside a gzip member, after line {linesRead:N0}; what followed the cut is lost")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"'{FilePath}' is corrupt: gzip data after line {linesRead:N0} fails its check (invalid compressed data, or a CRC-32 or length mismatch); the rest of the file was not read");
+        return true;
+    }
+
+    /// <summary>After a clean end: a file the inflater stopped reading before its end has bytes after the last member, which it skipped.</summary>
+    public void CheckFullyRead(long linesRead)
+    {
+        if (_compressed is { ReachedEnd: false } && Damage is null)
+        {
+            Damage = string.Create(CultureInfo.InvariantCulture,
+                $"'{FilePath}' is corrupt: bytes after the last complete gzip member (after line {linesRead:N0}) are not gzip and were skipped");
         }
     }
 

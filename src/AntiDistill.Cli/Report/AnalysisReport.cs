@@ -42,6 +42,9 @@ internal sealed record ReportInput
 
     /// <summary>Records later than the reorder window, replayed out of <c>ts</c> order.</summary>
     public long LateRecords { get; init; }
+
+    /// <summary>Why the log was not read to its end (a cut or corrupt gzip archive), or null when it was: the report then covers only the part before.</summary>
+    public string? Damage { get; init; }
 }
 
 internal sealed record ReportThresholds(double Suspicious, double Campaign);

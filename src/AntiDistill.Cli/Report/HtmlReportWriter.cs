@@ -22,7 +22,8 @@ internal static class HtmlReportWriter
         var input = report.Input;
         var flagged = report.Accounts.Where(a => a.Verdict >= Verdict.Suspicious).ToList();
         var campaigns = report.Clusters.Where(c => c.Verdict >= Verdict.Suspicious).ToList();
-        var byName = report.Accounts.ToDictionary(a => a.Account, StringComparer.Ordinal);
+        // Only what the page shows: flagged accounts and cluster members, never a second copy of every account.
+        var byName = report.Accounts.Where(a => a.Cluster is not null).ToDictionary(a => a.Account, StringComparer.Ordinal);
 
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         html.Append("<title>AntiDistill report: ").Append(Encode(logName)).Append("</title><style>").Append(Css).Append("</style></head><body><main>");

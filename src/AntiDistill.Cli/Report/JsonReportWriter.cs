@@ -91,6 +91,11 @@ internal static class JsonReportWriter
         json.WriteBoolean("gzip", input.Compressed);
         json.WriteNumber("unread_bodies", input.UnreadBodies);
         json.WriteNumber("late_records", input.LateRecords);
+        json.WriteBoolean("complete", input.Damage is null);
+        if (input.Damage is not null)
+        {
+            json.WriteString("damage", input.Damage);
+        }
         json.WriteEndObject();
     }
 

@@ -8,27 +8,8 @@ internal static class ReportBuilder
     public static AnalysisReport Build(DistillationEngine engine, ReplayStage replay, long badLines, LogSource source, RiskModelOptions risk)
     {
         var table = replay.Accounts;
-        var clusters = BuildClusters(engine, table);
-        var clusterOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var cluster in clusters)
-        {
-            foreach (string member in cluster.Accounts)
-            {
-                clusterOf[member] = cluster.Id;
-            }
-        }
-
-        var accounts = new List<AccountFinding>(table.Count);
-        for (int i = 0; i < table.Count; i++)
-        {
-            ref var entry = ref table[i];
-            accounts.Add(BuildAccount(engine, entry, clusterOf.GetValueOrDefault(entry.Name)));
-        }
-
-        accounts.Sort(static (a, b) =>
-            b.Verdict != a.Verdict ? b.Verdict.CompareTo(a.Verdict)
-            : b.Risk != a.Risk ? b.Risk.CompareTo(a.Risk)
-            : string.CompareOrdinal(a.Account, b.Account));
+        var clusters = BuildClusters(engine, table, out var clusterOf);
+        var accounts = new AccountFindings(engine, table, clusterOf);
 
         return new AnalysisReport
         {
@@ -44,6 +25,7 @@ internal static class ReportBuilder
                 Compressed = source.Compressed,
                 UnreadBodies = replay.UnreadBodies,
                 LateRecords = replay.LateRecords,
+                Damage = source.Damage,
             },
             Thresholds = new ReportThresholds(risk.SuspiciousThreshold, risk.CampaignThreshold),
             Accounts = accounts,
@@ -52,30 +34,10 @@ internal static class ReportBuilder
         };
     }
 
-    private static AccountFinding BuildAccount(DistillationEngine engine, in AccountEntry entry, string? cluster)
-    {
-        bool tracked = engine.TryAssess(entry.Id, out var assessment);
-        return new AccountFinding
-        {
-            Account = entry.Name,
-            Requests = entry.Requests,
-            Risk = Round(tracked ? assessment.Risk : entry.LastRisk),
-            Verdict = tracked ? assessment.Verdict : entry.LastVerdict,
-            Cluster = cluster,
-            FirstFlaggedRequest = entry.FirstFlagged > 0 ? entry.FirstFlagged : null,
-            FirstFlaggedTs = entry.FirstFlagged > 0 ? At(entry.FirstFlaggedTicks) : null,
-            AccountRisk = Round(tracked ? assessment.AccountRisk : entry.LastRisk),
-            ClusterRisk = Round(tracked ? assessment.ClusterRisk : 0),
-            FirstTs = At(entry.FirstTicks),
-            LastTs = At(entry.LastTicks),
-            Evicted = !tracked,
-            Signals = tracked ? SignalsOf(assessment.Signals) : [],
-        };
-    }
-
-    private static List<ClusterFinding> BuildClusters(DistillationEngine engine, AccountTable table)
+    private static List<ClusterFinding> BuildClusters(DistillationEngine engine, AccountTable table, out Dictionary<ulong, string> clusterOf)
     {
         var result = new List<ClusterFinding>();
+        clusterOf = [];
         foreach (var cluster in engine.GetClusters())
         {
             if (cluster.Accounts.Count < 2)
@@ -89,7 +51,7 @@ internal static class ReportBuilder
             {
                 if (table.TryFind(id, out int row))
                 {
-                    names.Add(table[row].Name);
+                    names.Add(table.Name(row));
                     requests += table[row].Requests;
                 }
             }
@@ -100,9 +62,15 @@ internal static class ReportBuilder
                 .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
                 .Select(kv => new EvidenceEntry(LinkKindNames.GetName(kv.Key), kv.Value))
                 .ToList();
+            string clusterId = cluster.Id.ToString();
+            foreach (var id in cluster.Accounts)
+            {
+                clusterOf[id.Value] = clusterId;
+            }
+
             result.Add(new ClusterFinding
             {
-                Id = cluster.Id.ToString(),
+                Id = clusterId,
                 Accounts = names,
                 Risk = Round(cluster.Risk),
                 Verdict = cluster.Verdict,
@@ -122,7 +90,7 @@ internal static class ReportBuilder
     }
 
     /// <summary>The signals that say anything (non-zero value or share), the weightiest first.</summary>
-    private static List<SignalEntry> SignalsOf(ReadOnlySpan<SignalScore> scores)
+    internal static List<SignalEntry> SignalsOf(ReadOnlySpan<SignalScore> scores)
     {
         var list = new List<(SignalScore Score, int Order)>(scores.Length);
         for (int i = 0; i < scores.Length; i++)
@@ -157,8 +125,8 @@ internal static class ReportBuilder
         };
     }
 
-    private static DateTimeOffset At(long ticks) => new(ticks, TimeSpan.Zero);
+    internal static DateTimeOffset At(long ticks) => new(ticks, TimeSpan.Zero);
 
     /// <summary>Four decimals: enough to rank, few enough to read; and no float noise to make reruns differ.</summary>
-    private static double Round(float value) => Math.Round((double)value, 4);
+    internal static double Round(float value) => Math.Round((double)value, 4);
 }

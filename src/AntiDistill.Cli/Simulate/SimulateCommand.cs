@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.IO.Compression;
+using AntiDistill.Cli.CommandLine;
 using AntiDistill.Simulation;
 
 namespace AntiDistill.Cli.Simulate;
@@ -23,24 +24,11 @@ internal static class SimulateCommand
                 "(account,population,campaign,requests,source: one row per account, campaign yes/no).",
             Required = true,
         };
-        var seed = new Option<int>("--seed")
-        {
-            HelpName = "N",
-            Description = "Random seed; the same seed (and options) writes the same files byte for byte.",
-            DefaultValueFactory = _ => 1,
-        };
-        var scale = new Option<double>("--scale")
-        {
-            HelpName = "X",
-            Description = "Multiplies every population's account count (scale 1: about 2,500 active accounts and 200,000 requests over seven days; --scale 1.1 for a log of 200,000+ records).",
-            DefaultValueFactory = _ => 1.0,
-        };
-        var days = new Option<int>("--days")
-        {
-            HelpName = "DAYS",
-            Description = "Length of the simulated window in days.",
-            DefaultValueFactory = _ => 7,
-        };
+        var seed = NumberOption.Int("--seed", 1, int.MinValue, int.MaxValue,
+            "Random seed; the same seed (and options) writes the same files byte for byte.", "N");
+        var scale = NumberOption.Double("--scale", 1.0, x => x is > 0 and <= MaxScaleDays, "greater than 0 and at most 70",
+            "Multiplies every population's account count (scale 1: about 2,500 active accounts and 200,000 requests over seven days; --scale 1.1 for a log of 200,000+ records).", "X");
+        var days = NumberOption.Int("--days", 7, 1, 365, "Length of the simulated window in days.", "DAYS");
         var start = new Option<DateTimeOffset>("--start")
         {
             HelpName = "TIME",
@@ -52,27 +40,13 @@ internal static class SimulateCommand
             HelpName = "DIR",
             Description = "Directory of prompt corpora (JSONL of {\"text\",\"source\"}, e.g. ../shared/data/corpora). Without it a built-in generator writes the prompts.",
         };
-        scale.Validators.Add(r =>
-        {
-            double value = r.GetValueOrDefault<double>();
-            if (!(value > 0))
-            {
-                r.AddError("--scale must be greater than 0.");
-            }
-        });
-        days.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 365)
-            {
-                r.AddError("--days must be between 1 and 365.");
-            }
-        });
         output.Validators.Add(r =>
         {
-            var file = r.GetValueOrDefault<FileInfo>();
-            if (file is not null && !IsLogName(file.Name))
+            // The token's text, not GetValueOrDefault: that throws when the text is no valid path, and the converter's own error says so.
+            string name = r.Tokens.Count > 0 ? Path.GetFileName(r.Tokens[^1].Value) : "";
+            if (r.Tokens.Count > 0 && !IsLogName(name))
             {
-                r.AddError($"--out must end in .jsonl or .jsonl.gz (got '{file.Name}').");
+                r.AddError($"--out must end in .jsonl or .jsonl.gz (got '{name}').");
             }
         });
 

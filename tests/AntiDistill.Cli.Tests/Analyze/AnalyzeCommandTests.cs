@@ -185,13 +185,19 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Matches(@"^2 records, 2 accounts, 0 clusters, 0 flagged \(0 campaign\), 0 bad lines in [\d.]+ s", output);
     }
 
-    [Fact]
-    public async Task Analyze_EmptyFile_EmptyReport()
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n\n")]
+    [InlineData("[1]\n{\"ts\": 5}\n")]
+    public async Task Analyze_NoValidRecord_EmptyReportExitFive(string content)
     {
-        string log = _run.Write("log.jsonl", string.Empty);
+        string log = _run.Write("log.jsonl", content);
 
-        var (report, _) = await _run.AnalyzeAsync(log);
+        var (exit, _, error) = await AnalyzeRun.RunAsync("analyze", log, "--out", _run.ReportPath);
 
+        Assert.Equal(5, exit);
+        Assert.Contains($"no valid record in '{log}'", error, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(await File.ReadAllBytesAsync(_run.ReportPath));
         Assert.Equal(0, report.RootElement.GetProperty("accounts").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, report.RootElement.GetProperty("input").GetProperty("first_ts").ValueKind);
     }
