@@ -53,6 +53,7 @@ public static class RedisStateBuilderExtensions
                     ?? throw new InvalidOperationException("AddRedisState needs RedisStateOptions.ConnectionString or an IConnectionMultiplexer in DI."));
         });
         services.TryAddSingleton(static sp => new RedisResilience(
+            sp.GetRequiredService<RedisConnection>(),
             sp.GetRequiredService<IOptions<RedisStateOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             Logger(sp, "AntiDistill.Redis")));

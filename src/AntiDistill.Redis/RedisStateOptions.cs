@@ -39,7 +39,11 @@ public sealed class RedisStateOptions
     [Range(100, 10_000_000)]
     public int ChangeFeedLength { get; set; } = 10_000;
 
-    /// <summary>Time limit of one rate-limit call to Redis, after which the call counts as failed. Default 100 ms.</summary>
+    /// <summary>
+    /// Time limit of one rate-limit call to Redis, after which the call counts as failed and is served locally. It bounds
+    /// what a request spends on Redis in all: settles are not awaited, and while a call is unanswered past it, the
+    /// calls after it do not wait. Default 100 ms.
+    /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Time limit of one sync batch. Default 2 seconds.</summary>
@@ -48,7 +52,19 @@ public sealed class RedisStateOptions
     /// <summary>What rate limits do while Redis fails. Default <see cref="RedisFailureMode.FailOpen"/>.</summary>
     public RedisFailureMode FailureMode { get; set; } = RedisFailureMode.FailOpen;
 
-    /// <summary>The circuit opens when at least this share of calls failed within <see cref="BreakerSamplingDuration"/>. Default 0.5.</summary>
+    /// <summary>
+    /// The circuit opens after this many timeouts in a row (rate-limit calls past <see cref="OperationTimeout"/>, sync
+    /// batches past <see cref="SyncTimeout"/>), however many calls succeeded before: a hung Redis costs a timeout per
+    /// call, which a failure ratio over <see cref="BreakerSamplingDuration"/> would let go on for seconds on a busy node.
+    /// While a timed-out call stays unanswered, each further <see cref="OperationTimeout"/> counts as one more (a call
+    /// sent then would queue behind it), so with the defaults a hung Redis opens the circuit about 300 ms after the first
+    /// call it leaves unanswered, with one request having waited. Any call answered in time resets the count.
+    /// Between 1 and 1,000. Default 3.
+    /// </summary>
+    [Range(1, 1_000)]
+    public int BreakerConsecutiveTimeouts { get; set; } = 3;
+
+    /// <summary>The circuit also opens when at least this share of calls failed within <see cref="BreakerSamplingDuration"/> (a Redis failing some calls, fast). Default 0.5.</summary>
     [Range(0.01, 1.0)]
     public double BreakerFailureRatio { get; set; } = 0.5;
 
@@ -59,7 +75,10 @@ public sealed class RedisStateOptions
     /// <summary>The window failures are counted in. At least 500 ms. Default 10 seconds.</summary>
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long an open circuit stays open before one trial call probes Redis again. At least 500 ms. Default 2 seconds.</summary>
+    /// <summary>
+    /// How long an open circuit stays open before a background probe (a <c>PING</c> bounded by <see cref="OperationTimeout"/>)
+    /// asks Redis again, and again after each failed probe; requests never wait for a probe. At least 500 ms. Default 2 seconds.
+    /// </summary>
     public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Sync lag above which the health check reports degraded. Default 10 seconds.</summary>

@@ -24,7 +24,8 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
         // instead of queueing them: the callers fall back to local state, they must not wait for a dead server.
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        // Synchronous calls are the limits' (bounded by the operation timeout); asynchronous ones also carry sync batches.
+        // The library bounds its own waits (RedisResilience: one operation timeout per rate-limit call, the sync timeout
+        // per batch); these only end what nobody waits for any more, such as a call given up on or an unawaited settle.
         int timeout = (int)Math.Max(options.SyncTimeout.TotalMilliseconds, options.OperationTimeout.TotalMilliseconds);
         configuration.SyncTimeout = (int)Math.Max(1, options.OperationTimeout.TotalMilliseconds);
         configuration.AsyncTimeout = timeout;

@@ -15,7 +15,7 @@ internal sealed class RedisMetrics
     {
         var meter = factory?.Create(MeterName) ?? new Meter(MeterName);
         _synced = meter.CreateCounter<long>("antidistill.redis.sync.accounts", "{account}", "Accounts pushed to or pulled from Redis.");
-        _failures = meter.CreateCounter<long>("antidistill.redis.failures", "{call}", "Redis calls that failed, timed out or were refused by the open circuit.");
+        _failures = meter.CreateCounter<long>("antidistill.redis.failures", "{call}", "Redis calls that failed, timed out, or were not sent (circuit open, or an earlier call overdue).");
         _fallbacks = meter.CreateCounter<long>("antidistill.redis.limit.fallbacks", "{call}", "Rate-limit calls served without Redis (local bucket, or refused when failing closed).");
         meter.CreateObservableGauge("antidistill.redis.sync.lag", lagSeconds, "s", "Time since this node last completed a sync with Redis.");
     }

@@ -12,13 +12,22 @@ namespace AntiDistill.Redis.RateLimiting;
 /// (<see cref="DistillationEngine.TryGetClusterAnchor"/>), which nodes agree on, not by the node-local cluster id.
 /// </summary>
 /// <remarks>
-/// When Redis fails (an error, a call slower than <see cref="RedisStateOptions.OperationTimeout"/>, or the circuit open
-/// after repeated failures), <see cref="RedisFailureMode.FailOpen"/> serves the call from this node's in-memory
-/// buckets and <see cref="RedisFailureMode.FailClosed"/> refuses takes (settles are then dropped). Nothing throws.
-/// While failing open, each node enforces the limit on its own: an account spread over n nodes gets up to n times it.
+/// <para>When Redis fails (an error, no answer within <see cref="RedisStateOptions.OperationTimeout"/>, an earlier call
+/// still unanswered past it, or the circuit open), <see cref="RedisFailureMode.FailOpen"/> serves the call from this
+/// node's in-memory buckets and <see cref="RedisFailureMode.FailClosed"/> refuses takes (settles are then dropped).
+/// Nothing throws. While failing open, each node enforces the limit on its own: an account spread over n nodes gets up
+/// to n times it.</para>
+/// <para>Settles are sent and not awaited: they are never refused, so the caller has nothing to wait for, and a request
+/// (or a refund inside one) then spends its one timeout on the take alone. The multiplexer writes them to the
+/// connection in call order, so this node's next take of the bucket still sees them; a settle Redis fails is applied
+/// to the local bucket instead (failing open). The number unanswered is bounded by the gate: once a call is overdue,
+/// settles are applied locally until Redis answers.</para>
 /// </remarks>
 internal sealed class RedisTokenBucketStore : ITokenBucketStore
 {
+    // Only logged, never thrown (a shared instance must not collect concurrent stack traces).
+    private static readonly RedisException NotConnected = new("Redis is not connected yet.");
+
     private readonly RedisConnection _connection;
     private readonly RedisResilience _resilience;
     private readonly RedisMetrics _metrics;
@@ -27,7 +36,6 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
     private readonly DistillationEngine _engine;
     private readonly RedisFailureMode _mode;
     private readonly TimeSpan _closedRetryAfter;
-    private readonly TimeSpan _operationTimeout;
     private readonly ILogger _logger;
 
     public RedisTokenBucketStore(RedisConnection connection, RedisResilience resilience, RedisMetrics metrics, RedisStateOptions options,
@@ -41,18 +49,19 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
         _engine = engine;
         _mode = options.FailureMode;
         _closedRetryAfter = options.BreakerBreakDuration;
-        _operationTimeout = options.OperationTimeout;
         _logger = logger;
     }
 
     public TokenBucketResult TryTake(TokenBucketKey key, TokenBucketLimits limits, double tokens)
     {
+        if (!_resilience.TryEnter(out var refusal))
+        {
+            return Fallback(refusal, key, limits, tokens);
+        }
+
         try
         {
-            return _resilience.Operation.Execute(
-                static (s, _) => TokenBucketScript.Read(s.Db().ScriptEvaluate(TokenBucketScript.Source, [s.Key], TokenBucketScript.Arguments(s.Limits, s.Tokens, TokenBucketScript.Take)), s.Limits, s.Tokens),
-                new Call(this, RedisKey(key), limits, tokens),
-                CancellationToken.None);
+            return TokenBucketScript.Read(Evaluate(key, limits, tokens, TokenBucketScript.Take), limits, tokens);
         }
         catch (Exception ex) when (RedisResilience.IsFallback(ex))
         {
@@ -62,15 +71,19 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
 
     public async ValueTask<TokenBucketResult> TryTakeAsync(TokenBucketKey key, TokenBucketLimits limits, double tokens, CancellationToken cancellationToken = default)
     {
+        if (!_resilience.TryEnter(out var refusal))
+        {
+            return Fallback(refusal, key, limits, tokens);
+        }
+
         try
         {
-            return await _resilience.Operation.ExecuteAsync(
-                static async (s, ct) => TokenBucketScript.Read(
-                    await (await s.DbAsync(ct).ConfigureAwait(false)).ScriptEvaluateAsync(TokenBucketScript.Source, [s.Key], TokenBucketScript.Arguments(s.Limits, s.Tokens, TokenBucketScript.Take)).WaitAsync(ct).ConfigureAwait(false),
-                    s.Limits,
-                    s.Tokens),
-                new Call(this, RedisKey(key), limits, tokens),
-                cancellationToken).ConfigureAwait(false);
+            // One deadline for the whole call: waiting for the first connection and for the reply share it.
+            long started = _resilience.Start();
+            var db = _connection.TryGetDatabase(TimeSpan.Zero)
+                ?? await _resilience.WithinAsync(_connection.GetDatabaseAsync(cancellationToken).AsTask(), started, cancellationToken).ConfigureAwait(false);
+            var reply = await _resilience.WithinAsync(Send(db, key, limits, tokens, TokenBucketScript.Take), started, cancellationToken).ConfigureAwait(false);
+            return TokenBucketScript.Read(reply, limits, tokens);
         }
         catch (Exception ex) when (RedisResilience.IsFallback(ex) || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -80,47 +93,61 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
 
     public void Settle(TokenBucketKey key, TokenBucketLimits limits, double tokens)
     {
+        if (!_resilience.TryEnter(out var refusal) || _connection.TryGetDatabase(TimeSpan.Zero) is not { } db)
+        {
+            SettleFallback(refusal ?? NotConnected, key, limits, tokens);
+            return;
+        }
+
+        Task<RedisResult> sent;
         try
         {
-            _resilience.Operation.Execute(
-                static (s, _) => s.Db().ScriptEvaluate(TokenBucketScript.Source, [s.Key], TokenBucketScript.Arguments(s.Limits, s.Tokens, TokenBucketScript.Settle)),
-                new Call(this, RedisKey(key), limits, tokens),
-                CancellationToken.None);
+            sent = Send(db, key, limits, tokens, TokenBucketScript.Settle);
         }
-        catch (Exception ex) when (RedisResilience.IsFallback(ex))
+        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
             SettleFallback(ex, key, limits, tokens);
+            return;
+        }
+
+        if (!sent.IsCompletedSuccessfully)
+        {
+            sent.ContinueWith(
+                static (t, state) =>
+                {
+                    var (store, key, limits, tokens) = ((RedisTokenBucketStore, TokenBucketKey, TokenBucketLimits, double))state!;
+                    if (t.Exception?.InnerException is { } ex)
+                    {
+                        store.SettleFallback(ex, key, limits, tokens);
+                    }
+                },
+                (this, key, limits, tokens),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 
-    public async ValueTask SettleAsync(TokenBucketKey key, TokenBucketLimits limits, double tokens, CancellationToken cancellationToken = default)
+    public ValueTask SettleAsync(TokenBucketKey key, TokenBucketLimits limits, double tokens, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await _resilience.Operation.ExecuteAsync(
-                static async (s, ct) => await (await s.DbAsync(ct).ConfigureAwait(false)).ScriptEvaluateAsync(TokenBucketScript.Source, [s.Key], TokenBucketScript.Arguments(s.Limits, s.Tokens, TokenBucketScript.Settle)).WaitAsync(ct).ConfigureAwait(false),
-                new Call(this, RedisKey(key), limits, tokens),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (RedisResilience.IsFallback(ex) || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            SettleFallback(ex, key, limits, tokens);
-        }
+        Settle(key, limits, tokens); // never waits (see the remarks), so there is nothing to await or to cancel
+        return ValueTask.CompletedTask;
     }
 
     public double GetAvailable(TokenBucketKey key, TokenBucketLimits limits)
     {
+        if (!_resilience.TryEnter(out var refusal))
+        {
+            return LocalAvailable(refusal, key, limits);
+        }
+
         try
         {
-            return _resilience.Operation.Execute(
-                static (s, _) => TokenBucketScript.Read(s.Db().ScriptEvaluate(TokenBucketScript.Source, [s.Key], TokenBucketScript.Arguments(s.Limits, 0, TokenBucketScript.Peek)), s.Limits, 0).Remaining,
-                new Call(this, RedisKey(key), limits, 0),
-                CancellationToken.None);
+            return TokenBucketScript.Read(Evaluate(key, limits, 0, TokenBucketScript.Peek), limits, 0).Remaining;
         }
         catch (Exception ex) when (RedisResilience.IsFallback(ex))
         {
-            _metrics.Failed("limit");
-            return _local.GetAvailable(key, limits);
+            return LocalAvailable(ex, key, limits);
         }
     }
 
@@ -136,6 +163,17 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
             ? _keys.ClusterBucket(anchor.Value)
             : _keys.ClusterBucket(key.Id ^ (_engine.Replica?.NodeId ?? 0)); // node-local, never colliding with another node's cluster
     }
+
+    /// <summary>One script call for the synchronous API, blocking until its deadline at most.</summary>
+    private RedisResult Evaluate(TokenBucketKey key, TokenBucketLimits limits, double tokens, string op)
+    {
+        long started = _resilience.Start();
+        var db = _connection.TryGetDatabase(_resilience.Remaining(started)) ?? throw new RedisException(NotConnected.Message);
+        return _resilience.Within(Send(db, key, limits, tokens, op), started);
+    }
+
+    private Task<RedisResult> Send(IDatabase db, TokenBucketKey key, TokenBucketLimits limits, double tokens, string op) =>
+        db.ScriptEvaluateAsync(TokenBucketScript.Source, [RedisKey(key)], TokenBucketScript.Arguments(limits, tokens, op));
 
     private TokenBucketResult Fallback(Exception ex, TokenBucketKey key, TokenBucketLimits limits, double tokens)
     {
@@ -157,11 +195,10 @@ internal sealed class RedisTokenBucketStore : ITokenBucketStore
         }
     }
 
-    private readonly record struct Call(RedisTokenBucketStore Store, RedisKey Key, TokenBucketLimits Limits, double Tokens)
+    private double LocalAvailable(Exception ex, TokenBucketKey key, TokenBucketLimits limits)
     {
-        public IDatabase Db() => Store._connection.TryGetDatabase(Store._operationTimeout)
-            ?? throw new RedisException("Redis is not connected yet.");
-
-        public ValueTask<IDatabase> DbAsync(CancellationToken cancellationToken) => Store._connection.GetDatabaseAsync(cancellationToken);
+        _metrics.Failed("limit");
+        Log.CallFailed(_logger, "limit", ex);
+        return _local.GetAvailable(key, limits);
     }
 }

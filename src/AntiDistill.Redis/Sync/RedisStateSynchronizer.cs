@@ -91,7 +91,7 @@ internal sealed class RedisStateSynchronizer
 
     private async Task CheckEpochAsync(IDatabase db, CancellationToken cancellationToken)
     {
-        var epoch = await _resilience.Sync.ExecuteAsync(
+        var epoch = await _resilience.SyncAsync(
             static async (state, ct) =>
             {
                 var (db, keys, ttl) = state;
@@ -128,7 +128,7 @@ internal sealed class RedisStateSynchronizer
         {
             int count = Math.Min(_options.BatchSize, _changed.Count - _pushed);
             var batch = new PushBatch(_changed.GetRange(_pushed, count), _replica, _keys, _nodeId, _options);
-            await _resilience.Sync.ExecuteAsync(static (s, ct) => s.batch.SendAsync(s.db, ct), (batch, db), cancellationToken).ConfigureAwait(false);
+            await _resilience.SyncAsync(static (s, ct) => s.batch.SendAsync(s.db, ct), (batch, db), cancellationToken).ConfigureAwait(false);
             _pushed += count;
             _metrics.Pushed(batch.Written);
         }
@@ -137,7 +137,7 @@ internal sealed class RedisStateSynchronizer
     private async Task<int> PullAsync(IDatabase db, CancellationToken cancellationToken)
     {
         _pulled.Clear();
-        var entries = await _resilience.Sync.ExecuteAsync(
+        var entries = await _resilience.SyncAsync(
             static (s, ct) => new ValueTask<StreamEntry[]>(s.db.StreamReadAsync(s.Feed, s.position, s.count).WaitAsync(ct)),
             (db, _keys.Feed, position: _feedPosition, count: _options.BatchSize),
             cancellationToken).ConfigureAwait(false);
@@ -172,7 +172,7 @@ internal sealed class RedisStateSynchronizer
         for (int start = 0; start < ids.Length; start += _options.BatchSize)
         {
             var slice = new ArraySegment<ulong>(ids, start, Math.Min(_options.BatchSize, ids.Length - start));
-            var hashes = await _resilience.Sync.ExecuteAsync(
+            var hashes = await _resilience.SyncAsync(
                 static async (s, ct) =>
                 {
                     var tasks = new Task<HashEntry[]>[s.slice.Count];

@@ -71,12 +71,14 @@ internal sealed class KestrelNode : IAsyncDisposable
     /// <param name="redis">Redis options after the connection string.</param>
     /// <param name="time">The host's clock (a fake one drives the sync and linkage loops); the system clock when null.</param>
     /// <param name="profiles">The host's account database, when the test has one.</param>
+    /// <param name="usage">Tokens the endpoint reports each request used (so throttled requests are settled after the response); none when null.</param>
     public static async Task<KestrelNode> StartAsync(
         string connectionString,
         IDictionary<string, string?> settings,
         Action<RedisStateOptions> redis,
         TimeProvider? time = null,
-        IAccountProfileProvider? profiles = null)
+        IAccountProfileProvider? profiles = null,
+        long? usage = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
@@ -104,7 +106,15 @@ internal sealed class KestrelNode : IAsyncDisposable
         app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor });
         app.UseRouting();
         app.UseAntiDistillation();
-        app.MapPost(ChatPath, static () => Results.Text("""{"choices":[]}""", "application/json"));
+        app.MapPost(ChatPath, (HttpContext context) =>
+        {
+            if (usage is { } used)
+            {
+                context.Features.Get<IAntiDistillationFeature>()?.ReportUsage(used);
+            }
+
+            return Results.Text("""{"choices":[]}""", "application/json");
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new KestrelNode(app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });

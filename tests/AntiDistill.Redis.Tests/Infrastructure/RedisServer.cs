@@ -82,11 +82,30 @@ public sealed class RedisServer : IDisposable
         throw new InvalidOperationException($"redis-server did not answer PING on port {Port} within 10 seconds.");
     }
 
+    /// <summary>
+    /// Freezes the server (SIGSTOP): its socket stays open and the kernel still accepts what clients send, but nothing
+    /// is answered, as with a hung Redis, unlike a crash, which refuses. Disposing the result thaws it (SIGCONT);
+    /// <see cref="Kill"/> thaws it too, so a failing test cannot leave a stopped process behind.
+    /// </summary>
+    public IDisposable Freeze()
+    {
+        Signal("STOP");
+        return new Thaw(this);
+    }
+
+    /// <summary>Resumes a frozen server (SIGCONT; harmless when it runs).</summary>
+    public void Resume() => Signal("CONT");
+
     /// <summary>Kills the server (SIGKILL: no shutdown, no save) and waits for it to exit.</summary>
     public void Kill()
     {
         if (_process is { } p)
         {
+            if (!p.HasExited)
+            {
+                Signal("CONT");
+            }
+
             if (!p.HasExited)
             {
                 p.Kill(entireProcessTree: true);
@@ -99,6 +118,26 @@ public sealed class RedisServer : IDisposable
     }
 
     public void Dispose() => Kill();
+
+    private void Signal(string signal)
+    {
+        if (_process is not { HasExited: false } p)
+        {
+            return;
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start.");
+        if (!kill.WaitForExit(10_000) || kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {p.Id} failed.");
+        }
+    }
+
+    private sealed class Thaw(RedisServer server) : IDisposable
+    {
+        public void Dispose() => server.Resume();
+    }
 
     private bool Ping()
     {

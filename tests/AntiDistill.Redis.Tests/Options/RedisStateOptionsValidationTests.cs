@@ -29,6 +29,8 @@ public class RedisStateOptionsValidationTests
         { "BatchSize", "0", "BatchSize" },
         { "ChangeFeedLength", "10", "ChangeFeedLength" },
         { "BreakerFailureRatio", "0", "BreakerFailureRatio" },
+        { "BreakerConsecutiveTimeouts", "0", "BreakerConsecutiveTimeouts" },
+        { "BreakerConsecutiveTimeouts", "1001", "BreakerConsecutiveTimeouts" },
         { "ConnectionString", "127.0.0.1:6379,notAnOption=1", "ConnectionString" },
         { "ConnectionString", "   ", "ConnectionString" },
         { "ConnectionString", ",", "ConnectionString" },
