@@ -34,7 +34,7 @@ public static class CannedApi
 
     private static async Task ChatCompletionsAsync(HttpContext context, long workTicks)
     {
-        var request = await ReadAsync(context, workTicks).ConfigureAwait(false);
+        var request = await ReadAsync(context, workTicks, ApiFormat.OpenAI).ConfigureAwait(false);
         if (request is null)
         {
             return;
@@ -56,7 +56,7 @@ public static class CannedApi
 
     private static async Task ResponsesAsync(HttpContext context, long workTicks)
     {
-        var request = await ReadAsync(context, workTicks).ConfigureAwait(false);
+        var request = await ReadAsync(context, workTicks, ApiFormat.OpenAI).ConfigureAwait(false);
         if (request is null)
         {
             return;
@@ -77,7 +77,7 @@ public static class CannedApi
 
     private static async Task MessagesAsync(HttpContext context, long workTicks)
     {
-        var request = await ReadAsync(context, workTicks).ConfigureAwait(false);
+        var request = await ReadAsync(context, workTicks, ApiFormat.Anthropic).ConfigureAwait(false);
         if (request is null)
         {
             return;
@@ -97,9 +97,14 @@ public static class CannedApi
             """).ConfigureAwait(false);
     }
 
-    /// <summary>Reads the body as a model server would (the middleware must have left it readable); 400 when it is not JSON.</summary>
-    private static async Task<CannedRequest?> ReadAsync(HttpContext context, long workTicks)
+    /// <summary>
+    /// Reads the body as a model server would (the middleware must have left it readable); 400 in the API's own error
+    /// shape when it is not a JSON object or a field has the wrong type, as the real APIs answer, never a 500.
+    /// </summary>
+    private static async Task<CannedRequest?> ReadAsync(HttpContext context, long workTicks, ApiFormat format)
     {
+        string? error;
+        string? param = null;
         try
         {
             using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
@@ -107,20 +112,30 @@ public static class CannedApi
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new JsonException("Not an object.");
+                error = "The body is not a JSON object.";
             }
-
-            return new CannedRequest(
-                root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? JsonEncodedText.Encode(model.GetString()!).ToString() : "canned",
-                root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True,
-                MaxTokensOf(root),
-                root.TryGetProperty("reasoning_effort", out _) || root.TryGetProperty("reasoning", out _) || root.TryGetProperty("thinking", out _));
+            else if (CannedRequestFields.TryReadMaxTokens(root, out long maxTokens, out error, out param))
+            {
+                return new CannedRequest(
+                    root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? JsonEncodedText.Encode(model.GetString()!).ToString() : "canned",
+                    root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True,
+                    maxTokens,
+                    root.TryGetProperty("reasoning_effort", out _) || root.TryGetProperty("reasoning", out _) || root.TryGetProperty("thinking", out _));
+            }
         }
         catch (JsonException)
         {
-            await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not a JSON object.").ExecuteAsync(context).ConfigureAwait(false);
-            return null;
+            error = "The body is not valid JSON.";
         }
+        catch (InvalidOperationException)
+        {
+            // JsonDocument accepts an escaped lone surrogate that GetString cannot turn into a string (in "model").
+            error = "A string in the body is not valid Unicode text.";
+            param = null;
+        }
+
+        await CannedRequestFields.InvalidRequestAsync(context, format, error!, param).ConfigureAwait(false);
+        return null;
     }
 
     private static void Work(long ticks)
@@ -134,19 +149,6 @@ public static class CannedApi
         while (Stopwatch.GetTimestamp() < until)
         {
         }
-    }
-
-    private static long MaxTokensOf(JsonElement root)
-    {
-        foreach (var name in (ReadOnlySpan<string>)["max_completion_tokens", "max_output_tokens", "max_tokens"])
-        {
-            if (root.TryGetProperty(name, out var value) && value.TryGetInt64(out long tokens))
-            {
-                return tokens;
-            }
-        }
-
-        return 0;
     }
 
     private static string Bool(bool value) => value ? "true" : "false";

@@ -1,4 +1,5 @@
-using System.Text.Encodings.Web;
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 using AntiDistill.Requests;
 
@@ -6,11 +7,21 @@ namespace AntiDistill.AspNetCore;
 
 /// <summary>
 /// Rewrites a JSON request body for the degrade action: output budgets capped, requested reasoning removed.
-/// Top-level fields only; every other value is copied byte for byte (raw), so nothing the model reads changes.
+/// Top-level fields only; every other member is copied byte for byte (name, escapes and value as sent), so nothing
+/// the model reads changes.
 /// </summary>
+/// <remarks>
+/// Each budget field (<c>max_tokens</c>, <c>max_completion_tokens</c>, <c>max_output_tokens</c>, however spelled) is
+/// written exactly once, after the other members (one pass; member order carries no meaning in JSON): a number below
+/// the cap as it was sent (the smallest, when the name repeats), anything else as the cap. A budget left beside a
+/// capped copy, or a number spelled <c>1e5</c> or <c>64000.0</c> kept, would leave the upstream's parser to pick which
+/// one counts; <c>null</c> (no limit, to OpenAI) and strings (which lax parsers turn into numbers) must not survive.
+/// </remarks>
 internal static class DegradeRewriter
 {
-    /// <summary>Rewrites <paramref name="body"/> into <paramref name="output"/>; false (output untouched in meaning) when the body is not a JSON object.</summary>
+    private static ReadOnlySpan<byte> BudgetNames => "max_tokensmax_completion_tokensmax_output_tokens"u8;
+
+    /// <summary>Rewrites <paramref name="body"/> into <paramref name="output"/>; false (output untouched in meaning) when the body is not one JSON object.</summary>
     public static bool TryRewrite(ReadOnlySpan<byte> body, RequestFormat format, int maxOutputTokens, bool removeReasoning, PooledBufferWriter output)
     {
         try
@@ -18,28 +29,30 @@ internal static class DegradeRewriter
             Rewrite(body, format, maxOutputTokens, removeReasoning, output);
             return true;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        catch (JsonException)
         {
-            // The body was read as JSON a moment ago; this only guards against a custom reader that is laxer than Utf8JsonReader
-            // (or an escaped property name that is not valid UTF-8, which GetString refuses).
+            // The body was read as JSON a moment ago; this only guards against a custom reader that is laxer than Utf8JsonReader.
             return false;
         }
     }
 
     private static void Rewrite(ReadOnlySpan<byte> body, RequestFormat format, int cap, bool removeReasoning, PooledBufferWriter output)
     {
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 });
-        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        // The readers' rules (no comments, so a member's bytes are only JSON; a byte order mark skipped), with room to nest.
+        body = JsonShape.SkipByteOrderMark(body);
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new JsonException("Not an object.");
         }
 
-        writer.WriteStartObject();
-        bool sawBudget = false;
+        Span<Budget> budgets = [Budget.None, Budget.None, Budget.None];
+        bool first = true;
+        output.Write("{"u8);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = Classify(ref reader);
+            int memberStart = (int)reader.TokenStartIndex;
+            var field = Classify(ref reader, out int budget);
             if (field == Field.Reasoning && (removeReasoning || ThinkingOutgrowsCap(reader, format, cap)))
             {
                 reader.Read();
@@ -47,35 +60,64 @@ internal static class DegradeRewriter
                 continue;
             }
 
-            // Names with escapes are rare (the API's own names have none): only they cost a string.
-            if (reader.ValueIsEscaped)
-            {
-                writer.WritePropertyName(reader.GetString()!);
-            }
-            else
-            {
-                writer.WritePropertyName(reader.ValueSpan);
-            }
-
             reader.Read();
-            if (field == Field.Budget && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long requested))
+            if (field == Field.Budget)
             {
-                writer.WriteNumberValue(Math.Min(requested, cap));
-                sawBudget = true;
+                budgets[budget].Offer(ref reader, cap);
+                reader.Skip();
                 continue;
             }
 
-            long start = reader.TokenStartIndex;
             reader.Skip();
-            writer.WriteRawValue(body[(int)start..(int)reader.BytesConsumed], skipInputValidation: true);
+            WriteSeparator(output, ref first);
+            output.Write(body[memberStart..(int)reader.BytesConsumed]);
         }
 
-        if (!sawBudget && BudgetFieldOf(format) is { } name)
+        JsonText.ExpectEnd(ref reader);
+        bool any = false;
+        for (int i = 0; i < budgets.Length; i++)
         {
-            writer.WriteNumber(name, cap);
+            if (budgets[i].Seen)
+            {
+                any = true;
+                WriteBudget(output, ref first, NameOf(i), budgets[i].Number(body), cap);
+            }
         }
 
-        writer.WriteEndObject();
+        if (!any && BudgetFieldOf(format) is int added)
+        {
+            WriteBudget(output, ref first, NameOf(added), default, cap);
+        }
+
+        output.Write("}"u8);
+    }
+
+    private static void WriteSeparator(PooledBufferWriter output, ref bool first)
+    {
+        if (!first)
+        {
+            output.Write(","u8);
+        }
+
+        first = false;
+    }
+
+    /// <summary>Writes <c>"name":number</c>, the number as sent when there is one (it is below the cap), else the cap.</summary>
+    private static void WriteBudget(PooledBufferWriter output, ref bool first, ReadOnlySpan<byte> name, ReadOnlySpan<byte> number, int cap)
+    {
+        WriteSeparator(output, ref first);
+        output.Write("\""u8);
+        output.Write(name);
+        output.Write("\":"u8);
+        if (!number.IsEmpty)
+        {
+            output.Write(number);
+            return;
+        }
+
+        var span = output.GetSpan(11);
+        Utf8Formatter.TryFormat(cap, span, out int written);
+        output.Advance(written);
     }
 
     /// <summary>
@@ -85,7 +127,7 @@ internal static class DegradeRewriter
     /// </summary>
     private static bool ThinkingOutgrowsCap(Utf8JsonReader reader, RequestFormat format, int cap)
     {
-        if (format != RequestFormat.AnthropicMessages || !reader.ValueTextEquals("thinking"u8) || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (format != RequestFormat.AnthropicMessages || !JsonText.TextEquals(in reader, "thinking"u8) || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
         }
@@ -93,7 +135,7 @@ internal static class DegradeRewriter
         int depth = reader.CurrentDepth;
         while (reader.Read() && reader.CurrentDepth > depth)
         {
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("budget_tokens"u8))
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && JsonText.TextEquals(in reader, "budget_tokens"u8))
             {
                 return reader.Read() && reader.TokenType == JsonTokenType.Number && (!reader.TryGetInt64(out long budget) || budget >= cap);
             }
@@ -107,24 +149,35 @@ internal static class DegradeRewriter
         return false;
     }
 
-    private static Field Classify(ref Utf8JsonReader reader)
+    private static Field Classify(ref Utf8JsonReader reader, out int budget)
     {
-        if (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("max_output_tokens"u8))
+        budget = JsonText.TextEquals(in reader, "max_tokens"u8) ? 0
+            : JsonText.TextEquals(in reader, "max_completion_tokens"u8) ? 1
+            : JsonText.TextEquals(in reader, "max_output_tokens"u8) ? 2
+            : -1;
+        if (budget >= 0)
         {
             return Field.Budget;
         }
 
-        return reader.ValueTextEquals("reasoning_effort"u8) || reader.ValueTextEquals("reasoning"u8) || reader.ValueTextEquals("thinking"u8)
+        return JsonText.TextEquals(in reader, "reasoning_effort"u8) || JsonText.TextEquals(in reader, "reasoning"u8) || JsonText.TextEquals(in reader, "thinking"u8)
             ? Field.Reasoning
             : Field.Other;
     }
 
-    /// <summary>The field each format reads the output budget from, added when the request set none.</summary>
-    private static string? BudgetFieldOf(RequestFormat format) => format switch
+    private static ReadOnlySpan<byte> NameOf(int budget) => budget switch
     {
-        RequestFormat.OpenAIChatCompletions => "max_completion_tokens",
-        RequestFormat.OpenAIResponses => "max_output_tokens",
-        RequestFormat.AnthropicMessages => "max_tokens",
+        0 => BudgetNames[..10],
+        1 => BudgetNames[10..31],
+        _ => BudgetNames[31..],
+    };
+
+    /// <summary>The field each format reads the output budget from (an index for <see cref="NameOf"/>), added when the request set none.</summary>
+    private static int? BudgetFieldOf(RequestFormat format) => format switch
+    {
+        RequestFormat.OpenAIChatCompletions => 1,
+        RequestFormat.OpenAIResponses => 2,
+        RequestFormat.AnthropicMessages => 0,
         _ => null,
     };
 
@@ -133,5 +186,33 @@ internal static class DegradeRewriter
         Other,
         Budget,
         Reasoning,
+    }
+
+    /// <summary>One budget name's occurrences: whether it was sent, and where the smallest number below the cap stands.</summary>
+    private struct Budget
+    {
+        public static readonly Budget None = new() { Start = -1 };
+
+        public bool Seen;
+        public int Start;
+        public int Length;
+        public double Value;
+
+        /// <summary>Takes the value under <paramref name="reader"/>: a number below the cap is kept if it is the smallest yet.</summary>
+        public void Offer(ref Utf8JsonReader reader, int cap)
+        {
+            Seen = true;
+
+            // A number's ValueSpan is its text as sent. Rounding to double is monotonic and the cap is exact, so a number
+            // above the cap never reads below it; 1e400 reads as infinity.
+            if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double value) && value < cap && (Start < 0 || value < Value))
+            {
+                Start = (int)reader.TokenStartIndex;
+                Length = reader.ValueSpan.Length;
+                Value = value;
+            }
+        }
+
+        public readonly ReadOnlySpan<byte> Number(ReadOnlySpan<byte> body) => Start < 0 ? default : body.Slice(Start, Length);
     }
 }

@@ -80,6 +80,7 @@ internal sealed class AnthropicMessagesReader : IRequestFormatReader
                 }
             }
 
+            JsonText.ExpectEnd(ref reader);
             return sawMessages ? RequestReadStatus.Ok : RequestReadStatus.UnexpectedShape;
         }
         catch (JsonException)
@@ -106,9 +107,9 @@ internal sealed class AnthropicMessagesReader : IRequestFormatReader
         enabled = true;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isType = reader.ValueTextEquals("type"u8);
+            var isType = JsonText.TextEquals(in reader, "type"u8);
             reader.Read();
-            if (isType && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("disabled"u8))
+            if (isType && reader.TokenType == JsonTokenType.String && JsonText.TextEquals(in reader, "disabled"u8))
             {
                 enabled = false;
             }

@@ -20,6 +20,33 @@ internal static class JsonShape
         return !body.IsEmpty && body[0] == (byte)'{';
     }
 
+    /// <summary>
+    /// The body without one leading UTF-8 byte order mark: System.Text.Json's stream overloads (what an endpoint reads a
+    /// request with) skip it, though <see cref="Utf8JsonReader"/> itself refuses it. Only at the very start, only one.
+    /// </summary>
+    public static ReadOnlySpan<byte> SkipByteOrderMark(ReadOnlySpan<byte> body) =>
+        body.StartsWith("\uFEFF"u8) ? body[3..] : body;
+
+    /// <summary>Whether <paramref name="body"/> is one well-formed JSON value (any kind), read with the readers' options.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body, JsonText.Options);
+            bool any = false;
+            while (reader.Read())
+            {
+                any = true;
+            }
+
+            return any;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Scans the top-level property names only (values are skipped). Malformed JSON gives <see cref="TopLevelFields.None"/>.</summary>
     public static TopLevelFields Scan(ReadOnlySpan<byte> body)
     {
@@ -35,17 +62,17 @@ internal static class JsonShape
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("messages"u8))
+                if (JsonText.TextEquals(in reader, "messages"u8))
                 {
                     fields |= TopLevelFields.Messages;
                 }
-                else if (reader.ValueTextEquals("input"u8))
+                else if (JsonText.TextEquals(in reader, "input"u8))
                 {
                     fields |= TopLevelFields.Input;
                 }
-                else if (reader.ValueTextEquals("system"u8) || reader.ValueTextEquals("thinking"u8)
-                    || reader.ValueTextEquals("stop_sequences"u8) || reader.ValueTextEquals("top_k"u8)
-                    || reader.ValueTextEquals("anthropic_version"u8))
+                else if (JsonText.TextEquals(in reader, "system"u8) || JsonText.TextEquals(in reader, "thinking"u8)
+                    || JsonText.TextEquals(in reader, "stop_sequences"u8) || JsonText.TextEquals(in reader, "top_k"u8)
+                    || JsonText.TextEquals(in reader, "anthropic_version"u8))
                 {
                     fields |= TopLevelFields.AnthropicOnly;
                 }

@@ -22,6 +22,18 @@ internal static class JsonText
     /// <summary>Positions <paramref name="reader"/> on the first property of the top-level object, or fails.</summary>
     public static bool EnterObject(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.StartObject;
 
+    /// <summary>
+    /// Reads past the end of the top-level object (the reader stands on its closing brace): only whitespace may follow,
+    /// anything else throws <see cref="JsonException"/>, as the endpoint's parser refuses <c>{...} x</c> or a second object.
+    /// </summary>
+    public static void ExpectEnd(ref Utf8JsonReader reader)
+    {
+        if (reader.Read())
+        {
+            throw new JsonException("More than one JSON value.");
+        }
+    }
+
     /// <summary>Room for any escaped form of the names and values the readers compare against (6 bytes per escaped character).</summary>
     public const int NameScratchBytes = 128;
 
@@ -59,6 +71,28 @@ internal static class JsonText
         }
     }
 
+    /// <summary>
+    /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/> without its throw: it throws for an escaped lone
+    /// surrogate (<c>"\ud800"</c>), which the reader itself accepts; such text equals no name or value we look for.
+    /// Unescaped text (nearly all) is compared as its bytes, without the call.
+    /// </summary>
+    public static bool TextEquals(ref readonly Utf8JsonReader reader, ReadOnlySpan<byte> text)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan.SequenceEqual(text);
+        }
+
+        try
+        {
+            return reader.ValueTextEquals(text);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Copies the string token under <paramref name="reader"/> into <paramref name="content"/>; invalid UTF-8 throws <see cref="JsonException"/>, which the readers turn into <see cref="RequestReadStatus.NotJson"/>.</summary>
     public static void AppendString(ref readonly Utf8JsonReader reader, RequestContent content, TextTarget target)
     {
@@ -81,10 +115,14 @@ internal static class JsonText
         {
             written = reader.CopyString(span);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
-            // CopyString validates while unescaping: surface it as the malformed JSON it is.
-            throw new JsonException("A string in the body is not valid UTF-8.", e);
+            // CopyString refuses invalid UTF-8 (malformed, as for an unescaped string) and an escaped lone surrogate,
+            // which the reader and the endpoint's parser accept: that one is read with U+FFFD in its place.
+            if (!JsonUnescape.TryUnescape(raw, span, out written))
+            {
+                throw new JsonException("A string in the body is not valid UTF-8.");
+            }
         }
 
         if (target == TextTarget.Prompt)
@@ -241,7 +279,7 @@ internal static class JsonText
         var textAt = default(Utf8JsonReader);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("type"u8))
+            if (TextEquals(in reader, "type"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
@@ -252,7 +290,7 @@ internal static class JsonText
                 continue;
             }
 
-            if (reader.ValueTextEquals("text"u8))
+            if (TextEquals(in reader, "text"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)

@@ -84,8 +84,8 @@ internal static class MessageList
                     // Responses items without a role: function calls and their outputs are turns too.
                     reader.Read();
                     isToolItem = reader.TokenType == JsonTokenType.String
-                        && (reader.ValueTextEquals("function_call"u8) || reader.ValueTextEquals("function_call_output"u8)
-                            || reader.ValueTextEquals("custom_tool_call"u8) || reader.ValueTextEquals("custom_tool_call_output"u8));
+                        && (JsonText.TextEquals(in reader, "function_call"u8) || JsonText.TextEquals(in reader, "function_call_output"u8)
+                            || JsonText.TextEquals(in reader, "custom_tool_call"u8) || JsonText.TextEquals(in reader, "custom_tool_call_output"u8));
                 }
                 else
                 {

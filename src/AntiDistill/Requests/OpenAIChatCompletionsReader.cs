@@ -60,7 +60,7 @@ internal sealed class OpenAIChatCompletionsReader : IRequestFormatReader
                 {
                     reader.Read();
                     ok = reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
-                    content.ReasoningRequested = reader.TokenType == JsonTokenType.String && !reader.ValueTextEquals("none"u8);
+                    content.ReasoningRequested = reader.TokenType == JsonTokenType.String && !JsonText.TextEquals(in reader, "none"u8);
                 }
                 else if (name.SequenceEqual("stream"u8))
                 {
@@ -81,6 +81,7 @@ internal sealed class OpenAIChatCompletionsReader : IRequestFormatReader
                 }
             }
 
+            JsonText.ExpectEnd(ref reader);
             // max_completion_tokens replaced max_tokens; when both are sent the newer one is what the API uses.
             content.MaxOutputTokens = Math.Max(0, maxCompletion >= 0 ? maxCompletion : maxTokens);
             return sawMessages ? RequestReadStatus.Ok : RequestReadStatus.UnexpectedShape;

@@ -80,6 +80,7 @@ internal sealed class OpenAIResponsesReader : IRequestFormatReader
                 }
             }
 
+            JsonText.ExpectEnd(ref reader);
             return sawInput ? RequestReadStatus.Ok : RequestReadStatus.UnexpectedShape;
         }
         catch (JsonException)
@@ -117,11 +118,11 @@ internal sealed class OpenAIResponsesReader : IRequestFormatReader
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isEffort = reader.ValueTextEquals("effort"u8);
+            var isEffort = JsonText.TextEquals(in reader, "effort"u8);
             reader.Read();
             if (isEffort && reader.TokenType == JsonTokenType.String)
             {
-                enabled = !reader.ValueTextEquals("none"u8);
+                enabled = !JsonText.TextEquals(in reader, "none"u8);
             }
 
             reader.Skip();
