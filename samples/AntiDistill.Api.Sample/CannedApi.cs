@@ -107,7 +107,9 @@ public static class CannedApi
         string? param = null;
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            // No RequestAborted: Kestrel's body reader is left "reading" by a read cancelled through the token, and its
+            // drain at the end of the request then logs "Reading is already in progress"; a departing client ends the read anyway.
+            using var document = await JsonDocument.ParseAsync(context.Request.Body).ConfigureAwait(false);
             Work(workTicks);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

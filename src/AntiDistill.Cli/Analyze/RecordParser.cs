@@ -43,6 +43,11 @@ internal sealed class RecordParser
         {
             return "invalid JSON: " + Describe(e);
         }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader throws this, not JsonException, when unescaping a lone surrogate ("\ud800") in a name or value.
+            return "invalid JSON: " + FirstSentence(e.Message);
+        }
     }
 
     private string? ParseCore(ReadOnlySpan<byte> line, LineBatch batch, ref LogRecord record)

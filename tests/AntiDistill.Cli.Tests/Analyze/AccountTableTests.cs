@@ -4,6 +4,9 @@ using AntiDistill.Cli.Analyze;
 
 namespace AntiDistill.Cli.Tests.Analyze;
 
+/// <remarks>Alone in its collection: the memory test reads the whole heap, which other tests running in parallel would fill.</remarks>
+[Collection(nameof(AccountTableTests))]
+[CollectionDefinition(nameof(AccountTableTests), DisableParallelization = true)]
 public class AccountTableTests
 {
     [Fact]

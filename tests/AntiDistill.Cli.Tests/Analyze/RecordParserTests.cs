@@ -84,6 +84,19 @@ public class RecordParserTests
         Assert.Equal(PromptSource.None, record.Source);
     }
 
+    [Theory]
+    [InlineData("{\"ts\":\"2026-04-06T10:00:00Z\",\"account\":\"\\ud800\",\"prompt\":\"hi\"}")]
+    [InlineData("{\"ts\":\"2026-04-06T10:00:00Z\",\"acc\\udc00unt\":\"a\",\"prompt\":\"hi\"}")]
+    [InlineData("{\"ts\":\"2026-04-06T10:00:00Z\",\"account\":\"a\",\"ip\":\"\\ud800\",\"prompt\":\"hi\"}")]
+    [InlineData("{\"ts\":\"2026-04-06T10:00:00Z\",\"account\":\"a\",\"prompt\":\"\\udfff x\"}")]
+    public void Parse_EscapedLoneSurrogate_BadLineOrRecordNeverACrash(string line)
+    {
+        // System.Text.Json throws InvalidOperationException, not JsonException, when it must unescape a lone surrogate.
+        var error = Record.Exception(() => Parse(line, out _));
+
+        Assert.Null(error);
+    }
+
     [Fact]
     public void Parse_InvalidUtf8Account_BadLine()
     {
