@@ -41,6 +41,10 @@ internal static class CliApp
             configuration.Error = stderr;
         }
 
-        return root.Parse(args).InvokeAsync(configuration);
+        // Response files (@file expanded into arguments) are off: the tool never documented them, an argument such as
+        // "@\0" made System.CommandLine throw out of Parse instead of reporting a usage error, and a log file whose name
+        // starts with @ should be read as a log, not as more arguments.
+        var parsing = new ParserConfiguration { ResponseFileTokenReplacer = null };
+        return root.Parse(args, parsing).InvokeAsync(configuration);
     }
 }

@@ -18,7 +18,7 @@ public sealed class ArgumentsPropertyTests : IDisposable
     [
         "analyze", "simulate", "--out", "-o", "--html", "--strict", "--max-line-bytes", "--reorder-window", "--max-accounts",
         "--threads", "--seed", "--scale", "--days", "--start", "--corpora", "--help", "-h", "-?", "--version", "--",
-        "abc", "-1", "0", "1", "2.5", "1e999", "NaN", "-Infinity", "99999999999", "", " ", "\0", "1,5", "2026-04-06T00:00:00Z",
+        "abc", "-1", "0", "1", "2.5", "1e999", "NaN", "-Infinity", "99999999999", "", " ", "\0", "@", "@\0", "@" + Log, "1,5", "2026-04-06T00:00:00Z",
         Log, Path.Combine(Folder, "missing.jsonl"), Folder, Path.Combine(Folder, "report.json"),
         Path.Combine(Folder, "report.html"), Path.Combine(Folder, "no", "such", "report.json"),
     ];
@@ -54,5 +54,17 @@ public sealed class ArgumentsPropertyTests : IDisposable
         return exit is 0 or 1 or 2 or 3 or 4 or 5 or 130
             && !text.Contains("   at ", StringComparison.Ordinal)
             && !text.Contains("Unhandled exception", StringComparison.Ordinal);
+    }
+
+    /// <summary>Found by the property above on CI: System.CommandLine expanded "@..." as a response file and threw on a NUL.</summary>
+    [Theory]
+    [InlineData("@\0")]
+    [InlineData("@/no/such/file.rsp")]
+    public async Task RunAsync_ArgumentStartingWithAt_IsAnArgumentNotAResponseFile(string argument)
+    {
+        var error = new StringWriter();
+        int exit = await CliApp.RunAsync(["analyze", argument, "--out", Path.Combine(Folder, "report.json")], new StringWriter(), error);
+        Assert.NotEqual(0, exit);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
     }
 }
