@@ -20,6 +20,7 @@ internal sealed class AccountState
     public RecentSimHashes Recent;
     public DistanceHistogram NearestDistances;
     public ContentProfile Profile;
+    public ServedCounters Served;
 
     /// <summary>The account's node in the linkage graph (0 until the linker has seen it); see <see cref="Linker"/>.</summary>
     public int LinkNode;
@@ -47,6 +48,7 @@ internal sealed class AccountState
         Recent = default;
         NearestDistances = default;
         Profile = default;
+        Served = default;
         LinkNode = 0;
         Referenced = false;
         Replica?.Reset();
@@ -90,6 +92,9 @@ internal sealed class AccountState
         Replica?.Observe(request, features.Template, nearest < 64 ? nearest / DistanceBucketWidth : -1);
     }
 
+    /// <summary>Folds the served half of one of this account's exchanges in.</summary>
+    public void ObserveServed(in ServedExchange served, int longAnswerTokens) => Served.Add(served, longAnswerTokens);
+
     /// <summary>
     /// Rebuilds the summable parts as this node's own contribution plus <paramref name="remote"/> (the other
     /// nodes'), and max-merges the remote sketches in. Requires <see cref="Replica"/>.
@@ -124,6 +129,7 @@ internal sealed class AccountState
         Content.MergeFrom(other.Content);
         Templates.MergeFrom(other.Templates);
         NearestDistances.MergeFrom(other.NearestDistances);
+        Served.MergeFrom(other.Served);
     }
 
     /// <summary>Writes each signal's value in [0, 1], shrunk towards 0 while the account has few requests.</summary>

@@ -102,6 +102,32 @@ public sealed class DistillationEngine
         return assessment;
     }
 
+    /// <summary>
+    /// Folds the served half of an exchange (what the response gave back) into its account: how much the account takes
+    /// away per request and how much of it is reasoning. Call it once per observed request, after the response; an
+    /// account the engine does not track (evicted, or never observed) is ignored. Allocation-free.
+    /// </summary>
+    /// <param name="served">The response's usage and status.</param>
+    /// <returns>Whether the account was tracked and the exchange recorded.</returns>
+    public bool ObserveServed(in ServedExchange served)
+    {
+        if (!served.Account.IsValid)
+        {
+            return false;
+        }
+
+        using (_accounts.EnterForRead(served.Account, out var state))
+        {
+            if (state is null)
+            {
+                return false;
+            }
+
+            state.ObserveServed(served, _risk.Options.LongAnswerTokens);
+            return true;
+        }
+    }
+
     /// <summary>The current assessment of an account without observing anything; false when it is not tracked.</summary>
     public bool TryAssess(AccountId account, out Assessment assessment)
     {

@@ -34,6 +34,13 @@ public sealed class RiskModelOptions
     public int HighOutputBudget { get; set; } = 8192;
 
     /// <summary>
+    /// Output tokens served (reasoning withheld from the client excluded) from which an answer counts as long: a
+    /// harvest-sized take. Default 1500.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int LongAnswerTokens { get; set; } = 1500;
+
+    /// <summary>
     /// SimHash Hamming distance (of 64 bits) from which a prompt counts as unrelated to every recent one.
     /// Default 20: unrelated texts sit near 32, rewordings and follow-ups well below.
     /// </summary>
