@@ -19,7 +19,12 @@ public static class GatewayApp
 
         // Routing runs first (WebApplication adds it), so the middleware sees which route matched and its policy;
         // the proxy is the endpoint, so the middleware wraps what it streams back.
-        app.UseAntiDistillation();
+        // Gateway:Scoring=false runs the same proxy without the middleware (benchmarks/gateway compares the two).
+        if (app.Configuration.GetValue("Gateway:Scoring", defaultValue: true))
+        {
+            app.UseAntiDistillation();
+        }
+
         app.MapReverseProxy().WithAntiDistillationPolicies();
         app.MapGet("/healthz", () => "ok").DisableAntiDistillation();
         return app;
