@@ -1,5 +1,3 @@
-using System.IO.Hashing;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace AntiDistill.Simulation;
@@ -96,7 +94,7 @@ public static partial class ServedModel
 
     // Stable across processes (string.GetHashCode is not), so a log written twice serves the same answers.
     private static int Seed(SimulatedRequest request) =>
-        (int)XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(request.Account), request.Timestamp.UtcTicks ^ request.Prompt.Length);
+        StableSeed.Of(request.Account, request.Timestamp.UtcTicks ^ request.Prompt.Length);
 
     [GeneratedRegex(@"step[- ]by[- ]step|explain|explanation|justify|in detail|detailed|reasoning|show (your|all) work|think", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AsksForExplanation();
