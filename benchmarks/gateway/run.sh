@@ -5,8 +5,8 @@
 #   benchmarks/gateway/run.sh [rate=1500] [duration=20] [rounds=4] [warmup=45] [stream-rate=40]
 #
 # On 2 cores a saturated three-process benchmark mixes up who the bottleneck is, so the main figure is (a) the gateway
-# process's CPU time per request at a fixed offered rate neither variant saturates (utime+stime from /proc, wrk paced by
-# benchmarks/gateway/paced.lua so the 500-account mix stays the same as benchmarks/wrk), beside (b) saturated requests/s
+# process's CPU time per request at a fixed offered rate neither variant saturates (utime+stime from /proc, wrk paced by WRK_PACE_MS in
+# benchmarks/wrk/chat.lua so the 500-account mix stays the same as benchmarks/wrk), beside (b) saturated requests/s
 # and p99, (c) CPU per streamed response of 1,000 SSE chunks at a fixed rate, and (d) a cold start: requests/s in each
 # second from process start under saturated load, beside the same gateway after the warm-up. The gateway is pinned to
 # CPU 0; the upstream and wrk share CPU 1. Every measurement starts a fresh gateway; the two variants (Gateway:Scoring
@@ -45,7 +45,7 @@ taskset -c "$LOAD_CPU" dotnet "$UPSTREAM" --urls "http://127.0.0.1:$UPSTREAM_POR
 wait_for "http://127.0.0.1:$UPSTREAM_PORT/health" "$RAW/upstream.log"
 
 start_gateway() { # $1 = scoring true/false
-  taskset -c 0 dotnet "$GATEWAY" --urls "http://127.0.0.1:$GATEWAY_PORT" --Gateway:Scoring="$1" \
+  taskset -c 0 dotnet "$GATEWAY" --contentRoot "$PWD/$(dirname "$GATEWAY")" --urls "http://127.0.0.1:$GATEWAY_PORT" --Gateway:Scoring="$1" \
     --ReverseProxy:Clusters:model:Destinations:local:Address="http://127.0.0.1:$UPSTREAM_PORT/" \
     --AntiDistillation:Http:Policies:enforce:Shadow=true \
     --Logging:LogLevel:Default=Warning --Logging:LogLevel:AntiDistill=Warning >"$RAW/gateway-$1.log" 2>&1 &
@@ -59,7 +59,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$GATEWAY_PID/stat"; }
 
 load() { # $1 = seconds, $2 = output, [$3 = pace ms], [$4 = stream 0/1]
   WRK_PACE_MS="${3:-0}" WRK_STREAM="${4:-0}" taskset -c "$LOAD_CPU" \
-    wrk -t1 -c"$CONNECTIONS" -d"${1}s" --latency -s benchmarks/gateway/paced.lua "http://127.0.0.1:$GATEWAY_PORT" >"$2"
+    wrk -t1 -c"$CONNECTIONS" -d"${1}s" --latency -s benchmarks/wrk/chat.lua "http://127.0.0.1:$GATEWAY_PORT" >"$2"
 }
 
 paced() { # $1 = rate, $2 = output prefix, $3 = stream 0/1: CPU ticks and wrk output of one paced run

@@ -49,14 +49,10 @@ public static partial class ServedModel
             median *= 3;
         }
 
+        // Thinking comes first and eats the budget (max_tokens counts it); the answer gets what is left, at least a token.
         int budget = request.MaxOutputTokens > 0 ? request.MaxOutputTokens : DefaultBudget;
-        int answer = (int)Math.Clamp(LogNormal(rng, median, 0.6), 1, budget);
-        int reasoning = 0;
-        if (request.Reasoning)
-        {
-            reasoning = (int)Math.Clamp(LogNormal(rng, 2000, 0.7), 1, Math.Max(1, budget - answer));
-        }
-
+        int reasoning = request.Reasoning ? (int)Math.Min(Math.Max(1, LogNormal(rng, 2000, 0.7)), budget - 1) : 0;
+        int answer = (int)Math.Min(Math.Max(1, LogNormal(rng, median, 0.6)), Math.Max(1, budget - reasoning));
         return new ServedUsage(input, answer + reasoning, reasoning, status);
     }
 

@@ -33,7 +33,7 @@ public sealed class RiskWeights
 
     /// <summary>Weight of <see cref="RiskSignal.TraceHarvest"/>.</summary>
     [Range(-50, 50)]
-    public double TraceHarvest { get; set; } = 4.64;
+    public double TraceHarvest { get; set; } = 4.65;
 
     /// <summary>Weight of <see cref="RiskSignal.TemplateRepetition"/>.</summary>
     [Range(-50, 50)]
@@ -45,7 +45,7 @@ public sealed class RiskWeights
 
     /// <summary>Weight of <see cref="RiskSignal.MachineTiming"/>.</summary>
     [Range(-50, 50)]
-    public double MachineTiming { get; set; } = 0.18;
+    public double MachineTiming { get; set; } = 0.17;
 
     /// <summary>Weight of <see cref="RiskSignal.AroundTheClock"/>.</summary>
     [Range(-50, 50)]
@@ -57,7 +57,7 @@ public sealed class RiskWeights
 
     /// <summary>Weight of <see cref="RiskSignal.LongAnswers"/>.</summary>
     [Range(-50, 50)]
-    public double LongAnswers { get; set; } = 0.50;
+    public double LongAnswers { get; set; } = 0.47;
 
     /// <summary>Weight of <see cref="RiskSignal.ReasoningTake"/>.</summary>
     [Range(-50, 50)]

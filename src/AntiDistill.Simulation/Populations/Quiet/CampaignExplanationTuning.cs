@@ -21,6 +21,16 @@ public sealed class CampaignExplanationTuning : QuietOperator
 
     private static readonly PromptKind[] Items = [PromptKind.Reasoning, PromptKind.Reasoning, PromptKind.Reasoning, PromptKind.Math, PromptKind.Organic];
 
+    /// <summary>The family's own scheduler.</summary>
+    public CampaignExplanationTuning()
+    {
+        WindowStartHour = 9;
+        WindowHours = 9;
+        RequestsPerDay = 5;
+        OperatorUtcOffset = 8;
+        HarvestBudget = 2048;
+    }
+
     /// <inheritdoc />
     public override string Name => "campaign_explanation_tuning";
 

@@ -16,6 +16,16 @@ public sealed class CampaignSelfInstruct : QuietOperator
     /// <summary>Share of harvest requests that ask for new instructions rather than for a completion. Default 0.3.</summary>
     public double GenerationShare { get; init; } = 0.3;
 
+    /// <summary>The family's own scheduler.</summary>
+    public CampaignSelfInstruct()
+    {
+        WindowStartHour = 7;
+        WindowHours = 16;
+        RequestsPerDay = 7;
+        OperatorUtcOffset = 3;
+        HarvestBudget = 1024;
+    }
+
     /// <inheritdoc />
     public override string Name => "campaign_self_instruct";
 

@@ -20,6 +20,16 @@ public sealed class CampaignTaskSweep : QuietOperator
 
     private static readonly PromptKind[] Items = [PromptKind.Math, PromptKind.Reasoning, PromptKind.Coding, PromptKind.Issue];
 
+    /// <summary>The family's own scheduler.</summary>
+    public CampaignTaskSweep()
+    {
+        WindowStartHour = 0;
+        WindowHours = 24;
+        RequestsPerDay = 4;
+        OperatorUtcOffset = -5;
+        HarvestBudget = 1536;
+    }
+
     /// <inheritdoc />
     public override string Name => "campaign_task_sweep";
 

@@ -7,6 +7,16 @@ namespace AntiDistill.Simulation;
 /// </summary>
 public sealed class CampaignToolTrajectories : QuietOperator
 {
+    /// <summary>The family's own scheduler.</summary>
+    public CampaignToolTrajectories()
+    {
+        WindowStartHour = 17;
+        WindowHours = 7;
+        RequestsPerDay = 6;
+        OperatorUtcOffset = 1;
+        HarvestBudget = 4096;
+    }
+
     /// <inheritdoc />
     public override string Name => "campaign_tool_trajectories";
 

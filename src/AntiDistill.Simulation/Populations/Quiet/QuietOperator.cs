@@ -20,11 +20,20 @@ public abstract class QuietOperator : Population
     /// <summary>The operator's UTC offset in hours (its scheduler works the operator's day). Default 8.</summary>
     public int OperatorUtcOffset { get; init; } = 8;
 
+    /// <summary>When the scheduler's working day starts, in the operator's local hours. Default 8.</summary>
+    public double WindowStartHour { get; init; } = 8;
+
+    /// <summary>How long the scheduler's working day is, in hours. Default 14.</summary>
+    public double WindowHours { get; init; } = 14;
+
     /// <summary>The output budget the scheduler sets on every harvest request (an ordinary one). Default 2048.</summary>
     public int HarvestBudget { get; init; } = 2048;
 
     /// <inheritdoc />
     public override bool IsCampaign => true;
+
+    // Each family below runs its own scheduler (window, rate, budget, time zone), so that no signal can learn one
+    // scheduler's habits from the other families and pass the leave-one-family-out test on them.
 
     /// <inheritdoc />
     public override IEnumerable<SimulatedRequest> Generate(PopulationContext context)
@@ -45,7 +54,7 @@ public abstract class QuietOperator : Population
                 var times = new List<DateTimeOffset>(quota);
                 for (int i = 0; i < quota; i++)
                 {
-                    times.Add(new DateTimeOffset(day, TimeSpan.Zero).AddHours(8 + (rng.NextDouble() * 14) - OperatorUtcOffset));
+                    times.Add(new DateTimeOffset(day, TimeSpan.Zero).AddHours(WindowStartHour + (rng.NextDouble() * WindowHours) - OperatorUtcOffset));
                 }
 
                 times.Sort();
