@@ -9,11 +9,16 @@ using AntiDistill.Redis;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddAntiDistillation(options => options.IdentityKey = "Y29uc3VtZXItY2hlY2sta2V5LW5vdC1hLXNlY3JldA==").AddAspNetCore();
+builder.Services.AddOpenTelemetry()
+    .WithTracing(tracing => tracing.AddAntiDistillationInstrumentation())
+    .WithMetrics(metrics => metrics.AddAntiDistillationInstrumentation());
 
 var app = builder.Build();
 app.UseAntiDistillation();
