@@ -29,15 +29,11 @@ public static class RedisStateBuilderExtensions
     /// <see cref="HealthCheckName"/>. Redis is <see cref="RedisStateOptions.ConnectionString"/> when set, else the
     /// <see cref="IConnectionMultiplexer"/> registered in DI.
     /// </summary>
-    public static IAntiDistillationBuilder AddRedisState(this IAntiDistillationBuilder builder, Action<RedisStateOptions>? configure = null)
+    public static IAntiDistillationBuilder AddRedisState(this IAntiDistillationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptionsWithValidateOnStart<RedisStateOptions>();
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStateOptions>, RedisStateOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStateOptions>, RedisStateOptionsCrossValidator>());
@@ -109,7 +105,17 @@ public static class RedisStateBuilderExtensions
         return builder;
     }
 
-    /// <summary>Shares state through the Redis at <paramref name="connectionString"/> (see <see cref="AddRedisState(IAntiDistillationBuilder, Action{RedisStateOptions}?)"/>).</summary>
+    /// <summary>Shares state through Redis (see <see cref="AddRedisState(IAntiDistillationBuilder)"/>) with options set in code.</summary>
+    /// <remarks>Not an optional parameter of the overload above: two overloads with optional parameters cannot both grow one later without breaking callers (RS0026).</remarks>
+    public static IAntiDistillationBuilder AddRedisState(this IAntiDistillationBuilder builder, Action<RedisStateOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.AddRedisState();
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Shares state through the Redis at <paramref name="connectionString"/> (see <see cref="AddRedisState(IAntiDistillationBuilder)"/>).</summary>
     public static IAntiDistillationBuilder AddRedisState(this IAntiDistillationBuilder builder, string connectionString, Action<RedisStateOptions>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);

@@ -180,6 +180,7 @@ internal sealed partial class AntiDistillationMiddleware
         }
 
         _metrics.Unscored(name, "no_account");
+        AntiDistillationTracing.Unscored(name, "no_account");
         return _next(context);
     }
 
@@ -273,6 +274,7 @@ internal sealed partial class AntiDistillationMiddleware
         ref readonly var assessment = ref feature.Scored;
         var action = feature.Action;
         _metrics.Scored(name, action, assessment.Verdict, policy.Shadow, assessment.Risk);
+        AntiDistillationTracing.Scored(name, policy, action, assessment.Verdict, assessment.Risk);
         if (action != AntiDistillationAction.Allow)
         {
             LogDecision(name, action, assessment, policy.Shadow);
@@ -408,6 +410,7 @@ internal sealed partial class AntiDistillationMiddleware
     {
         context.Features.Set<IAntiDistillationFeature>(new AntiDistillationFeature(name, status, RequestFormat.Unknown, policy.Shadow, scored: false));
         _metrics.Unscored(name, AntiDistillationMetrics.StatusName(status));
+        AntiDistillationTracing.Unscored(name, AntiDistillationMetrics.StatusName(status));
         Log.BodyNotScored(_logger, name, status, context.Request.Path.Value, account);
         if (policy.BadBody == BadBodyHandling.Reject)
         {

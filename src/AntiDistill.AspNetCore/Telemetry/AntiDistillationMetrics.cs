@@ -10,7 +10,7 @@ namespace AntiDistill.AspNetCore;
 /// </summary>
 internal sealed class AntiDistillationMetrics
 {
-    public const string MeterName = "AntiDistill";
+    public const string MeterName = AntiDistillationTelemetry.MeterName;
 
     // Boxed once: a bool tag would otherwise allocate on every request.
     private static readonly object BoxedTrue = true;

@@ -5,7 +5,7 @@ namespace AntiDistill.Redis.Internal;
 /// <summary>The Redis instruments on the <c>AntiDistill</c> meter; tags are low-cardinality (never an account).</summary>
 internal sealed class RedisMetrics
 {
-    public const string MeterName = "AntiDistill";
+    public const string MeterName = AntiDistillationTelemetry.MeterName;
 
     private readonly Counter<long> _synced;
     private readonly Counter<long> _failures;

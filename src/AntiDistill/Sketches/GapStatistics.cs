@@ -5,7 +5,7 @@ namespace AntiDistill;
 /// A machine that paces its requests has a small spread of log gaps; a person alternates seconds
 /// within a conversation with hours between them.
 /// </summary>
-public struct GapStatistics
+internal struct GapStatistics
 {
     private int _count;
     private float _mean;

@@ -7,7 +7,7 @@ namespace AntiDistill;
 /// Keeps Σ c·ln c up to date as counts change, so the entropy on the request path costs one logarithm
 /// instead of 24 (it was a tenth of the per-request path in ScoringBenchmarks).
 /// </remarks>
-public struct HourHistogram
+internal struct HourHistogram
 {
     private static readonly double Log24 = Math.Log(24);
 

@@ -13,7 +13,7 @@ namespace AntiDistill;
 /// Keeps the harmonic sum and the count of zero registers up to date on each change (registers change
 /// rarely once warm), so <see cref="Estimate"/> is O(1) on the request path.
 /// </remarks>
-public struct HyperLogLog
+internal struct HyperLogLog
 {
     /// <summary>log2 of the number of registers.</summary>
     public const int Precision = 8;

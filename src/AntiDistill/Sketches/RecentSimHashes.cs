@@ -13,7 +13,7 @@ namespace AntiDistill;
 /// (see <see cref="AccountState"/>) and the risk model reads the share of prompts unrelated to any recent
 /// one: people revisit and refine, sweeps move on.
 /// </remarks>
-public struct RecentSimHashes
+internal struct RecentSimHashes
 {
     /// <summary>Number of recent prompts compared against.</summary>
     public const int Capacity = 8;

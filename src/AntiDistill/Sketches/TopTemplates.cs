@@ -7,7 +7,7 @@ namespace AntiDistill;
 /// (Metwally et al. 2005) in <see cref="Capacity"/> slots: any template with more than 1/Capacity of the
 /// requests is guaranteed to be held, and its count is overestimated by at most the smallest count.
 /// </summary>
-public struct TopTemplates
+internal struct TopTemplates
 {
     /// <summary>Number of templates tracked.</summary>
     public const int Capacity = 4;

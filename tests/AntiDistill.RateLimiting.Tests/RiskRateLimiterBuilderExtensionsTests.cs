@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AntiDistill.AspNetCore.Tests.RateLimiting;
+namespace AntiDistill.RateLimiting.Tests;
 
 public class RiskRateLimiterBuilderExtensionsTests
 {

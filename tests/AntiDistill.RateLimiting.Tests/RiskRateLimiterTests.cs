@@ -2,7 +2,7 @@ using System.Threading.RateLimiting;
 using AntiDistill.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AntiDistill.AspNetCore.Tests.RateLimiting;
+namespace AntiDistill.RateLimiting.Tests;
 
 public class RiskRateLimiterTests
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.RateLimiting;
 
-namespace AntiDistill.AspNetCore.Tests.RateLimiting;
+namespace AntiDistill.RateLimiting.Tests;
 
 /// <summary>The limiter used through the framework's own composition APIs, as ASP.NET Core, Polly and YARP consume it.</summary>
 public class RiskRateLimiterConsumerTests

@@ -1,7 +1,7 @@
 using AntiDistill.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AntiDistill.AspNetCore.Tests.RateLimiting;
+namespace AntiDistill.RateLimiting.Tests;
 
 public class InMemoryTokenBucketStoreTests
 {

@@ -1,7 +1,7 @@
 using AntiDistill.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AntiDistill.AspNetCore.Tests.RateLimiting;
+namespace AntiDistill.RateLimiting.Tests;
 
 /// <summary>The request path allocates nothing in steady state (counted on this thread, not timed).</summary>
 public class AllocationTests
