@@ -1,0 +1,221 @@
+using static AntiDistill.AspNetCore.ServedNames;
+
+namespace AntiDistill.AspNetCore;
+
+/// <summary>
+/// Server-sent events framing (the WHATWG event-stream grammar): <c>event:</c> and <c>data:</c> lines, comments, blank
+/// lines that end an event, LF, CR or CRLF line ends. Each event's data is one JSON document, or OpenAI's <c>[DONE]</c>.
+/// </summary>
+internal sealed partial class ResponseScanner
+{
+    private const int DataField = 1;
+    private const int EventField = 2;
+
+    private readonly byte[] _eventName = new byte[Longest];
+    private readonly byte[] _head = new byte[6];
+
+    private Sse _sse;
+    private int _field;
+    private int _fieldLength;
+    private int _fieldMatch;
+    private int _eventNameLength;
+    private bool _eventHasData;
+    private int _headLength;
+
+    private enum Sse : byte
+    {
+        LineStart,
+        Field,
+        ValueStart,
+        Value,
+        Skip,
+        AfterCr,
+    }
+
+    private static ReadOnlySpan<byte> DoneMarker => "[DONE]"u8;
+
+    private void ResetSse()
+    {
+        _sse = Sse.LineStart;
+        _field = 0;
+        _eventHasData = false;
+        _headLength = 0;
+        _eventNameLength = 0;
+    }
+
+    /// <summary>A stream that stopped inside an event (no blank line after its data) was cut short.</summary>
+    private bool SseTruncated() => _sse is not (Sse.LineStart or Sse.AfterCr) || _eventHasData;
+
+    private void ScanSse(ref Cursor c)
+    {
+        var input = c.Input;
+        int i = 0;
+        while (i < input.Length)
+        {
+            byte b = input[i];
+            switch (_sse)
+            {
+                case Sse.AfterCr:
+                    _sse = Sse.LineStart;
+                    if (b == '\n')
+                    {
+                        i++; // CRLF is one line end
+                    }
+
+                    continue;
+                case Sse.LineStart:
+                    if (b is (byte)'\n' or (byte)'\r')
+                    {
+                        Dispatch();
+                        _sse = b == '\r' ? Sse.AfterCr : Sse.LineStart;
+                        i++;
+                    }
+                    else if (b == ':')
+                    {
+                        _sse = Sse.Skip; // a comment (keep-alive)
+                        i++;
+                    }
+                    else
+                    {
+                        _sse = Sse.Field;
+                        _fieldLength = 0;
+                        _fieldMatch = DataField | EventField;
+                    }
+
+                    continue;
+                case Sse.Field:
+                    if (b == ':')
+                    {
+                        StartValue();
+                        i++;
+                    }
+                    else if (b is (byte)'\n' or (byte)'\r')
+                    {
+                        StartValue(); // a field name alone has an empty value
+                        EndLine(ref c, i);
+                        i++;
+                    }
+                    else
+                    {
+                        MatchFieldName(b);
+                        i++;
+                    }
+
+                    continue;
+                case Sse.ValueStart:
+                    _sse = Sse.Value;
+                    if (b == ' ')
+                    {
+                        i++; // one space after the colon is not part of the value
+                    }
+
+                    continue;
+                default:
+                    int eol = input[i..].IndexOfAny((byte)'\n', (byte)'\r');
+                    int stop = eol < 0 ? input.Length : i + eol;
+                    if (_sse == Sse.Value)
+                    {
+                        Value(ref c, i, stop);
+                    }
+
+                    i = stop;
+                    if (eol >= 0)
+                    {
+                        EndLine(ref c, stop);
+                        i++;
+                    }
+
+                    continue;
+            }
+        }
+    }
+
+    private void MatchFieldName(byte b)
+    {
+        int at = _fieldLength++;
+        if (at >= 4 || b != "data"u8[at])
+        {
+            _fieldMatch &= ~DataField;
+        }
+
+        if (at >= 5 || b != "event"u8[at])
+        {
+            _fieldMatch &= ~EventField;
+        }
+    }
+
+    private void StartValue()
+    {
+        _field = (_fieldMatch & DataField) != 0 && _fieldLength == 4 ? DataField
+            : (_fieldMatch & EventField) != 0 && _fieldLength == 5 ? EventField
+            : 0;
+        if (_field == EventField)
+        {
+            _eventNameLength = 0;
+        }
+        else if (_field == DataField)
+        {
+            _eventHasData = true;
+        }
+
+        _sse = Sse.ValueStart;
+    }
+
+    private void Value(ref Cursor c, int from, int to)
+    {
+        var value = c.Input[from..to];
+        if (_field == DataField)
+        {
+            if (_headLength < _head.Length)
+            {
+                int n = Math.Min(_head.Length - _headLength, value.Length);
+                value[..n].CopyTo(_head.AsSpan(_headLength));
+                _headLength += n;
+            }
+
+            ScanJson(ref c, from, to);
+        }
+        else if (_field == EventField)
+        {
+            if (_eventNameLength >= 0 && _eventNameLength + value.Length <= _eventName.Length)
+            {
+                value.CopyTo(_eventName.AsSpan(_eventNameLength));
+                _eventNameLength += value.Length;
+            }
+            else
+            {
+                _eventNameLength = -1;
+            }
+        }
+    }
+
+    private void EndLine(ref Cursor c, int at)
+    {
+        if (_field == DataField)
+        {
+            JsonLineBreak(ref c, at); // data lines of one event join with a line feed
+        }
+        else if (_field == EventField && _eventNameLength >= 0)
+        {
+            var kind = KindOf(_eventName.AsSpan(0, _eventNameLength));
+            _event = kind;
+            _error |= kind == Kind.Error;
+        }
+
+        _field = 0;
+        _sse = c.Input[at] == '\r' ? Sse.AfterCr : Sse.LineStart;
+    }
+
+    /// <summary>A blank line: the event ends; its data must have been one whole JSON document (or <c>[DONE]</c>).</summary>
+    private void Dispatch()
+    {
+        if (_eventHasData && _json != Json.Done && !_head.AsSpan(0, _headLength).SequenceEqual(DoneMarker))
+        {
+            _malformed = true;
+        }
+
+        _eventHasData = false;
+        _headLength = 0;
+        ResetJson();
+    }
+}
