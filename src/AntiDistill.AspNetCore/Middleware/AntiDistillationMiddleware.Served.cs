@@ -69,6 +69,13 @@ internal sealed partial class AntiDistillationMiddleware
 
         if (used is { } tokens)
         {
+            // A response cut short (a client that leaves before the final usage, a broken stream) is never a refund:
+            // what it showed counts only above the estimate, or a harvester could drop every stream at its last event.
+            if (feature.ReportedUsage is null && feature.ResponseStatus != ResponseReadStatus.Ok)
+            {
+                tokens = Math.Max(tokens, lease.TokensPerPermit);
+            }
+
             await _throttle.SettleAsync(lease, tokens, name).ConfigureAwait(false);
         }
     }

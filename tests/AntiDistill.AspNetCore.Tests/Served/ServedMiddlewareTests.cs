@@ -105,6 +105,27 @@ public class ServedMiddlewareTests
     }
 
     [Fact]
+    public async Task Throttle_StreamCutShort_NoRefundBelowEstimate()
+    {
+        var upstream = new ServedUpstream { Failure = ServedUpstream.Fault.Truncated };
+        await using var host = await TestHost.StartAsync(Settings.Always(AntiDistillationAction.Throttle), map: upstream.Map);
+        using var tokens = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            AntiDistillationMetrics.MeterName, "antidistill.tokens_charged");
+
+        // A long prompt (estimated at ~500 tokens) whose stream stops before its final usage: message_start showed 26.
+        using var response = await host.Client.SendAsync(TestHost.Post(PathOf(RequestFormat.AnthropicMessages),
+            Bodies.Messages(prompt: new string('w', 2000), stream: true)));
+        await response.Content.ReadAsByteArrayAsync();
+        var feature = await upstream.ServedAsync();
+
+        Assert.Equal(ResponseReadStatus.Malformed, feature.ResponseStatus);
+        Assert.Equal(ServedStreams.InputTokens + 1, feature.Served!.Value.InputTokens + feature.Served.Value.OutputTokens);
+        var charged = tokens.GetMeasurementSnapshot();
+        Assert.True(charged[0].Value > 400, $"estimate {charged[0].Value}");
+        Assert.Equal(charged[0].Value, charged.Sum(m => m.Value));
+    }
+
+    [Fact]
     public async Task Throttle_EndpointReportsUsage_ReportWins()
     {
         var upstream = new ServedUpstream();
