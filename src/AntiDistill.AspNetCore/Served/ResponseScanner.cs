@@ -37,6 +37,9 @@ internal sealed partial class ResponseScanner
     private long _reasoningBytes;
     private long _strippedBytes;
 
+    /// <summary>Whether whole events that carry nothing read skip the tokenizer (default true; see <c>SkipEventIfIrrelevant</c>).</summary>
+    public bool SkipsWholeEvents { get; init; } = true;
+
     /// <summary>Whether <see cref="Process"/> may drop bytes (and so needs an output span).</summary>
     public bool Strips => _strip;
 

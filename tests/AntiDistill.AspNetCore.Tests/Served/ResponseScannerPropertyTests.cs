@@ -23,16 +23,30 @@ public class ResponseScannerPropertyTests
         return Same(whole.Scan, split.Scan) && whole.Output.AsSpan().SequenceEqual(split.Output) && !whole.Scan.Malformed && whole.Scan.SawUsage;
     }
 
+    /// <remarks>The tokenizer's own verdicts (malformed included) do not depend on splits; the whole-event fast path is checked against it below.</remarks>
     [Property(MaxTest = 500)]
     public bool Process_ArbitraryBytes_NoThrowPassedThroughAndSplitInvariant(byte[] bytes, byte formatIndex, bool sse, int[] cuts)
     {
         var format = ServedStreams.Formats[formatIndex % 3];
         bytes ??= [];
-        var whole = ScannerHarness.Run(format, sse, strip: false, bytes);
-        var split = ScannerHarness.Run(format, sse, strip: false, bytes, (cuts ?? []).Select(c => bytes.Length == 0 ? 0 : (int)((uint)c % (uint)bytes.Length)));
+        var whole = ScannerHarness.Run(format, sse, strip: false, bytes, skipWholeEvents: false);
+        var split = ScannerHarness.Run(format, sse, strip: false, bytes, Cuts(cuts, bytes), skipWholeEvents: false);
 
         return whole.Output.AsSpan().SequenceEqual(bytes) && split.Output.AsSpan().SequenceEqual(bytes) && Same(whole.Scan, split.Scan);
     }
+
+    /// <summary>Skipping events that name nothing read changes no count and no output byte, whatever the input and its splits.</summary>
+    [Property(MaxTest = 500)]
+    public Property Process_WholeEventFastPath_SameCountsAndOutputAsTokenizer() =>
+        Prop.ForAll(Noise().ToArbitrary(), Gen.ArrayOf(Gen.Choose(0, 4096)).ToArbitrary(), Gen.Elements(ServedStreams.Formats).SelectMany(f => Gen.Elements(false, true).Select(strip => (f, strip))).ToArbitrary(),
+            (noise, cuts, run) =>
+            {
+                var (format, strip) = run;
+                var bytes = System.Text.Encoding.UTF8.GetBytes(noise);
+                var fast = ScannerHarness.Run(format, sse: true, strip, bytes, Cuts(cuts, bytes));
+                var slow = ScannerHarness.Run(format, sse: true, strip, bytes, Cuts(cuts, bytes), skipWholeEvents: false);
+                return fast.Output.AsSpan().SequenceEqual(slow.Output) && SameCounts(fast.Scan, slow.Scan);
+            });
 
     /// <summary>Bytes near the formats' own (event lines, JSON punctuation, reasoning names), where the state machine has most to get wrong.</summary>
     [Property(MaxTest = 500)]
@@ -41,17 +55,20 @@ public class ResponseScannerPropertyTests
             (noise, cuts, format) =>
             {
                 var bytes = System.Text.Encoding.UTF8.GetBytes(noise);
-                var whole = ScannerHarness.Run(format, sse: true, strip: true, bytes);
-                var split = ScannerHarness.Run(format, sse: true, strip: true, bytes, cuts.Select(c => bytes.Length == 0 ? 0 : c % bytes.Length));
+                var whole = ScannerHarness.Run(format, sse: true, strip: true, bytes, skipWholeEvents: false);
+                var split = ScannerHarness.Run(format, sse: true, strip: true, bytes, Cuts(cuts, bytes), skipWholeEvents: false);
                 return IsSubsequence(whole.Output, bytes) && whole.Output.AsSpan().SequenceEqual(split.Output) && Same(whole.Scan, split.Scan);
             });
+
+    private static IEnumerable<int> Cuts(IEnumerable<int>? cuts, byte[] bytes) =>
+        (cuts ?? []).Select(c => bytes.Length == 0 ? 0 : (int)((uint)c % (uint)bytes.Length));
 
     private static Gen<string> Noise() =>
         Gen.Elements(
                 "data: ", "event: ", "\n", "\r\n", "\r", ": ping\n", "{", "}", "[", "]", ",", ":", "\"", "\\", "\\\"", " ", "0", "17", "-3", "1e5", "true", "null",
                 "\"reasoning_content\"", "\"reasoning\"", "\"delta\"", "\"message\"", "\"choices\"", "\"usage\"", "\"prompt_tokens\"", "\"completion_tokens\"",
                 "\"type\"", "\"summary\"", "\"text\"", "\"summary_text\"", "\"response.reasoning_summary_text.delta\"", "\"thinking\"", "\"output_tokens_details\"",
-                "\"reasoning_tokens\"", "[DONE]", "x", "\u00e9")
+                "\"reasoning_tokens\"", "[DONE]", "x", "\u00e9", "data: {\"choices\":[]}\n\n", "data: {\"usage\":{\"prompt_tokens\":3}}\n\n", "\n\n")
             .ArrayOf()
             .Select(string.Concat);
 
@@ -69,8 +86,10 @@ public class ResponseScannerPropertyTests
         return j == sub.Length;
     }
 
-    private static bool Same(ServedScan a, ServedScan b) =>
+    private static bool Same(ServedScan a, ServedScan b) => SameCounts(a, b) && a.Malformed == b.Malformed;
+
+    private static bool SameCounts(ServedScan a, ServedScan b) =>
         a.InputTokens == b.InputTokens && a.OutputTokens == b.OutputTokens && a.ReasoningTokens == b.ReasoningTokens
-        && a.ReasoningTokensWithheld == b.ReasoningTokensWithheld && a.SawUsage == b.SawUsage && a.Malformed == b.Malformed
+        && a.ReasoningTokensWithheld == b.ReasoningTokensWithheld && a.SawUsage == b.SawUsage
         && a.StreamError == b.StreamError && a.ReasoningBytes == b.ReasoningBytes && a.StrippedBytes == b.StrippedBytes;
 }

@@ -192,6 +192,19 @@ public class ResponseScannerTests
     }
 
     [Fact]
+    public void Process_WholeEventNamingNothingRead_SkipsTokenizer()
+    {
+        // Balanced but not JSON: the fast path checks only framing and brackets, the tokenizer sees the missing value.
+        const string Stream = "data: {\"choices\":[{\"delta\":{\"content\":}}]}\n\n";
+
+        var (fast, _) = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, Stream);
+        var (slow, _) = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, Stream, skipWholeEvents: false);
+
+        Assert.False(fast.Malformed);
+        Assert.True(slow.Malformed);
+    }
+
+    [Fact]
     public void Process_DeeplyNested_MalformedNoThrow()
     {
         string body = new string('[', 100) + new string(']', 100);

@@ -6,9 +6,10 @@ namespace AntiDistill.AspNetCore.Tests.Served;
 /// <summary>Feeds a response to a <see cref="ResponseScanner"/> in given pieces, as a server would write it.</summary>
 internal static class ScannerHarness
 {
-    public static (ServedScan Scan, byte[] Output) Run(RequestFormat format, bool sse, bool strip, byte[] response, IEnumerable<int>? cuts = null)
+    public static (ServedScan Scan, byte[] Output) Run(RequestFormat format, bool sse, bool strip, byte[] response, IEnumerable<int>? cuts = null,
+        bool skipWholeEvents = true)
     {
-        var scanner = new ResponseScanner();
+        var scanner = new ResponseScanner { SkipsWholeEvents = skipWholeEvents };
         scanner.Reset(format, sse, strip);
         var output = new MemoryStream();
         int at = 0;
@@ -29,9 +30,10 @@ internal static class ScannerHarness
         return (scanner.Complete(), output.ToArray());
     }
 
-    public static (ServedScan Scan, string Output) Run(RequestFormat format, bool sse, bool strip, string response, IEnumerable<int>? cuts = null)
+    public static (ServedScan Scan, string Output) Run(RequestFormat format, bool sse, bool strip, string response, IEnumerable<int>? cuts = null,
+        bool skipWholeEvents = true)
     {
-        var (scan, output) = Run(format, sse, strip, Encoding.UTF8.GetBytes(response), cuts);
+        var (scan, output) = Run(format, sse, strip, Encoding.UTF8.GetBytes(response), cuts, skipWholeEvents);
         return (scan, Encoding.UTF8.GetString(output));
     }
 
