@@ -174,12 +174,31 @@ internal sealed partial class ResponseScanner
     private bool MayMatter(ReadOnlySpan<byte> data) => _format switch
     {
         // A quote inside a JSON string is escaped, so "usage" with its quotes is a member name or a whole value.
-        RequestFormat.OpenAIChatCompletions => data.IndexOf("\"usage\""u8) >= 0 || data.IndexOf("\"reasoning"u8) >= 0 || data.IndexOf("\"error\""u8) >= 0,
+        // DeepSeek sends "reasoning_content":null in every answer chunk: only a string value is reasoning.
+        RequestFormat.OpenAIChatCompletions => data.IndexOf("\"usage\""u8) >= 0 || data.IndexOf("\"error\""u8) >= 0
+            || HasStringMember(data, "\"reasoning_content\""u8) || HasStringMember(data, "\"reasoning\""u8),
         RequestFormat.OpenAIResponses => data.IndexOf("\"usage\""u8) >= 0 || data.IndexOf("reasoning"u8) >= 0 || data.IndexOf("summary"u8) >= 0
             || data.IndexOf("\"error\""u8) >= 0 || data.IndexOf("response.failed"u8) >= 0,
         RequestFormat.AnthropicMessages => data.IndexOf("\"usage\""u8) >= 0 || data.IndexOf("\"thinking\""u8) >= 0 || data.IndexOf("\"error\""u8) >= 0,
         _ => true,
     };
+
+    /// <summary>Whether a member of that name has a string value (<c>"name":"</c>, JSON's spaces and tabs allowed around the colon).</summary>
+    private static bool HasStringMember(ReadOnlySpan<byte> data, ReadOnlySpan<byte> quotedName)
+    {
+        int at;
+        while ((at = data.IndexOf(quotedName)) >= 0)
+        {
+            data = data[(at + quotedName.Length)..];
+            var rest = data.TrimStart(" \t"u8);
+            if (rest.Length > 1 && rest[0] == ':' && rest[1..].TrimStart(" \t"u8) is [(byte)'"', ..])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private void MatchFieldName(byte b)
     {

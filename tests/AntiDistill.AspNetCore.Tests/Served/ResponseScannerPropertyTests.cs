@@ -68,7 +68,7 @@ public class ResponseScannerPropertyTests
                 "data: ", "event: ", "\n", "\r\n", "\r", ": ping\n", "{", "}", "[", "]", ",", ":", "\"", "\\", "\\\"", " ", "0", "17", "-3", "1e5", "true", "null",
                 "\"reasoning_content\"", "\"reasoning\"", "\"delta\"", "\"message\"", "\"choices\"", "\"usage\"", "\"prompt_tokens\"", "\"completion_tokens\"",
                 "\"type\"", "\"summary\"", "\"text\"", "\"summary_text\"", "\"response.reasoning_summary_text.delta\"", "\"thinking\"", "\"output_tokens_details\"",
-                "\"reasoning_tokens\"", "[DONE]", "x", "\u00e9", "data: {\"choices\":[]}\n\n", "data: {\"usage\":{\"prompt_tokens\":3}}\n\n", "\n\n")
+                "\"reasoning_tokens\"", "[DONE]", "x", "\u00e9", "data: {\"choices\":[]}\n\n", "\"reasoning_content\":null", "\"reasoning\": \"", "\t", "data: {\"usage\":{\"prompt_tokens\":3}}\n\n", "\n\n")
             .ArrayOf()
             .Select(string.Concat);
 
