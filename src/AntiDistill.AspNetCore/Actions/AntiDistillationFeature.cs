@@ -27,7 +27,22 @@ internal sealed class AntiDistillationFeature(string policy, RequestReadStatus b
 
     public bool Shadow { get; } = shadow;
 
+    public bool WithholdsReasoning { get; internal set; }
+
+    public ServedExchange? Served { get; internal set; }
+
+    public ResponseReadStatus ResponseStatus { get; internal set; }
+
     public long? ReportedUsage { get; private set; }
 
+    /// <summary>The detailed report, when the endpoint made one: input, output and reasoning tokens.</summary>
+    internal (int Input, int Output, int Reasoning)? ReportedServed { get; private set; }
+
     public void ReportUsage(long totalTokens) => ReportedUsage = Math.Max(0, totalTokens);
+
+    public void ReportUsage(int inputTokens, int outputTokens, int reasoningTokens)
+    {
+        ReportedServed = (Math.Max(0, inputTokens), Math.Max(0, outputTokens), Math.Max(0, reasoningTokens));
+        ReportedUsage = (long)ReportedServed.Value.Input + ReportedServed.Value.Output;
+    }
 }

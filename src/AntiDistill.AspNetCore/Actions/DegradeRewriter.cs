@@ -36,7 +36,25 @@ internal static class DegradeRewriter
         }
     }
 
-    private static void Rewrite(ReadOnlySpan<byte> body, RequestFormat format, int cap, bool removeReasoning, PooledBufferWriter output)
+    /// <summary>
+    /// Rewrites <paramref name="body"/> with requested reasoning removed and budgets as sent: how reasoning is withheld
+    /// from Anthropic requests, whose thinking blocks cannot be stripped from the response (see <see cref="ServedResponseBody"/>).
+    /// </summary>
+    public static bool TryRemoveReasoning(ReadOnlySpan<byte> body, RequestFormat format, PooledBufferWriter output)
+    {
+        try
+        {
+            Rewrite(body, format, cap: null, removeReasoning: true, output);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <remarks>A null <paramref name="cap"/> leaves budgets as sent.</remarks>
+    private static void Rewrite(ReadOnlySpan<byte> body, RequestFormat format, int? cap, bool removeReasoning, PooledBufferWriter output)
     {
         // The readers' rules (no comments, so a member's bytes are only JSON; a byte order mark skipped), with room to nest.
         body = JsonShape.SkipByteOrderMark(body);
@@ -53,7 +71,7 @@ internal static class DegradeRewriter
         {
             int memberStart = (int)reader.TokenStartIndex;
             var field = Classify(ref reader, out int budget);
-            if (field == Field.Reasoning && (removeReasoning || ThinkingOutgrowsCap(reader, format, cap)))
+            if (field == Field.Reasoning && (removeReasoning || ThinkingOutgrowsCap(reader, format, cap!.Value)))
             {
                 reader.Read();
                 reader.Skip();
@@ -61,9 +79,9 @@ internal static class DegradeRewriter
             }
 
             reader.Read();
-            if (field == Field.Budget)
+            if (field == Field.Budget && cap is int limit)
             {
-                budgets[budget].Offer(ref reader, cap);
+                budgets[budget].Offer(ref reader, limit);
                 reader.Skip();
                 continue;
             }
@@ -74,19 +92,25 @@ internal static class DegradeRewriter
         }
 
         JsonText.ExpectEnd(ref reader);
+        if (cap is not int capped)
+        {
+            output.Write("}"u8);
+            return;
+        }
+
         bool any = false;
         for (int i = 0; i < budgets.Length; i++)
         {
             if (budgets[i].Seen)
             {
                 any = true;
-                WriteBudget(output, ref first, NameOf(i), budgets[i].Number(body), cap);
+                WriteBudget(output, ref first, NameOf(i), budgets[i].Number(body), capped);
             }
         }
 
         if (!any && BudgetFieldOf(format) is int added)
         {
-            WriteBudget(output, ref first, NameOf(added), default, cap);
+            WriteBudget(output, ref first, NameOf(added), default, capped);
         }
 
         output.Write("}"u8);

@@ -31,9 +31,30 @@ public interface IAntiDistillationFeature
     /// <summary>Whether the policy is in shadow mode, so <see cref="Action"/> was recorded but not applied.</summary>
     bool Shadow { get; }
 
+    /// <summary>Whether the policy withholds reasoning from this request (see <see cref="RiskBand.WithholdReasoning"/>); false in shadow mode.</summary>
+    bool WithholdsReasoning { get; }
+
+    /// <summary>
+    /// What the response served (usage, reasoning, status, reasoning withheld), as read from it when it completed, or as
+    /// reported by <see cref="ReportUsage(int, int, int)"/>; null until the response completes, and for requests that were
+    /// refused or not scored.
+    /// </summary>
+    ServedExchange? Served { get; }
+
+    /// <summary>How reading the response went; <see cref="ResponseReadStatus.NotRead"/> until it completes.</summary>
+    ResponseReadStatus ResponseStatus { get; }
+
     /// <summary>
     /// Reports the tokens the request really cost (input and output, e.g. the model's <c>usage</c>), so that a
-    /// throttled request's estimate is corrected in the rate limiter after the response. Ignored otherwise.
+    /// throttled request's estimate is corrected in the rate limiter after the response. The middleware reads usage from
+    /// OpenAI and Anthropic responses itself; a report wins over what it read. Ignored for requests not throttled.
     /// </summary>
     void ReportUsage(long totalTokens);
+
+    /// <summary>
+    /// Reports what the request really served, for a response format the middleware does not read: settles a throttled
+    /// request with <paramref name="inputTokens"/> + <paramref name="outputTokens"/>, and is what the engine learns was
+    /// served (instead of what the middleware read). Negative counts read as 0.
+    /// </summary>
+    void ReportUsage(int inputTokens, int outputTokens, int reasoningTokens);
 }

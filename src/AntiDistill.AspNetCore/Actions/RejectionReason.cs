@@ -12,7 +12,7 @@ public enum RejectionReason
     /// <summary>The policy blocks the caller (403).</summary>
     Blocked,
 
-    /// <summary>The body could not be scored and the policy rejects such bodies (400).</summary>
+    /// <summary>The body could not be scored and the policy rejects such bodies (400; 413 when it is over the size limit).</summary>
     BadBody,
 
     /// <summary>The request carries no credential and the policy refuses such requests (401).</summary>

@@ -8,7 +8,10 @@ using Microsoft.Net.Http.Headers;
 
 namespace AntiDistill.AspNetCore;
 
-/// <summary>Writes refusals as RFC 9457 problems through <see cref="IProblemDetailsService"/>, after the host's <c>OnRejected</c> hook.</summary>
+/// <summary>
+/// Writes refusals as RFC 9457 problems through <see cref="IProblemDetailsService"/>, or in the caller's API dialect
+/// (<see cref="DialectErrors"/>), after the host's <c>OnRejected</c> hook.
+/// </summary>
 internal sealed class Rejections(IProblemDetailsService problems)
 {
     private const string TypeBase = "https://antidistill.dev/problems/";
@@ -31,7 +34,8 @@ internal sealed class Rejections(IProblemDetailsService problems)
     public static ProblemDetails Blocked() => Problem(StatusCodes.Status403Forbidden, "blocked", "Request blocked",
         "Requests from this account are not being served. Contact support if you believe this is a mistake.");
 
-    public static ProblemDetails BadBody(RequestReadStatus status) => Problem(StatusCodes.Status400BadRequest, "invalid-body", "Invalid request body",
+    public static ProblemDetails BadBody(RequestReadStatus status) => Problem(
+        status == RequestReadStatus.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, "invalid-body", "Invalid request body",
         status switch
         {
             RequestReadStatus.NotJson => "The request body is not well-formed UTF-8 JSON.",
@@ -45,8 +49,12 @@ internal sealed class Rejections(IProblemDetailsService problems)
     public static ProblemDetails ConflictingCredentials() => Problem(StatusCodes.Status400BadRequest, "conflicting-credentials", "Conflicting credentials",
         "The request carries two different API keys. Send one.");
 
+    /// <remarks>
+    /// <c>format</c> is the body to write: <see cref="RejectionFormat.ProblemDetails"/>, <see cref="RejectionFormat.OpenAI"/> or
+    /// <see cref="RejectionFormat.Anthropic"/> (already resolved from <see cref="RejectionFormat.MatchRequest"/>).
+    /// </remarks>
     public async Task RejectAsync(HttpContext context, RejectionReason reason, ProblemDetails problem, TimeSpan? retryAfter,
-        AntiDistillationHttpOptions options)
+        AntiDistillationHttpOptions options, RejectionFormat format = RejectionFormat.ProblemDetails)
     {
         var response = context.Response;
         if (options.OnRejected is { } hook)
@@ -65,6 +73,12 @@ internal sealed class Rejections(IProblemDetailsService problems)
         if (retryAfter is { } delay)
         {
             response.Headers.RetryAfter = ((long)Math.Ceiling(Math.Max(1, delay.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (format is RejectionFormat.OpenAI or RejectionFormat.Anthropic)
+        {
+            await DialectErrors.WriteAsync(response, format, reason, problem, context.RequestAborted).ConfigureAwait(false);
+            return;
         }
 
         problem.Instance ??= context.Request.Path;

@@ -162,7 +162,7 @@ internal sealed partial class AntiDistillationMiddleware
             _metrics.CredentialConflict(name);
             Log.ConflictingCredentials(_logger, context.Request.Path.Value, name, policy.ConflictingCredentials);
             return policy.ConflictingCredentials == CredentialConflictHandling.Reject && !policy.Shadow
-                ? RefuseAsync(context, name, RejectionReason.ConflictingCredentials, Rejections.ConflictingCredentials(), caller.Account, options)
+                ? RefuseAsync(context, name, policy, RejectionReason.ConflictingCredentials, Rejections.ConflictingCredentials(), caller.Account, options)
                 : null; // scored under the Authorization key
         }
 
@@ -176,7 +176,7 @@ internal sealed partial class AntiDistillationMiddleware
 
         if (handling == MissingCredentialHandling.Reject && !policy.Shadow)
         {
-            return RefuseAsync(context, name, RejectionReason.MissingCredential, Rejections.MissingCredential(), default, options);
+            return RefuseAsync(context, name, policy, RejectionReason.MissingCredential, Rejections.MissingCredential(), default, options);
         }
 
         _metrics.Unscored(name, "no_account");
@@ -282,7 +282,7 @@ internal sealed partial class AntiDistillationMiddleware
 
         if (policy.Shadow)
         {
-            return _next(context);
+            return Serve(context, name, feature);
         }
 
         // A degraded request's body was rewritten while scoring, when its bytes were still at hand.
@@ -294,12 +294,12 @@ internal sealed partial class AntiDistillationMiddleware
             case AntiDistillationAction.Throttle:
                 return ThrottleAsync(context, name, policy, options, outcome, feature);
             case AntiDistillationAction.Challenge:
-                return RejectAsync(context, name, RejectionReason.Challenged, Rejections.Challenged(policy.VerificationUrl), null, options);
+                return RejectAsync(context, name, policy, RejectionReason.Challenged, Rejections.Challenged(policy.VerificationUrl), null, options);
             case AntiDistillationAction.Block:
-                return RejectAsync(context, name, RejectionReason.Blocked, Rejections.Blocked(), null, options);
+                return RejectAsync(context, name, policy, RejectionReason.Blocked, Rejections.Blocked(), null, options);
         }
 
-        return _next(context);
+        return Serve(context, name, feature);
     }
 
     private async Task ThrottleAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
@@ -317,16 +317,12 @@ internal sealed partial class AntiDistillationMiddleware
 
         if (!lease.Acquired)
         {
-            await RejectAsync(context, name, RejectionReason.Throttled, Rejections.Throttled(), lease.RetryAfter ?? policy.RetryAfter, options)
+            await RejectAsync(context, name, policy, RejectionReason.Throttled, Rejections.Throttled(), lease.RetryAfter ?? policy.RetryAfter, options)
                 .ConfigureAwait(false);
             return;
         }
 
-        await _next(context).ConfigureAwait(false);
-        if (feature.ReportedUsage is { } used)
-        {
-            await _throttle.SettleAsync(lease.Key, used, name).ConfigureAwait(false);
-        }
+        await ServeAsync(context, name, feature, lease.Key).ConfigureAwait(false);
     }
 
     private ScoreOutcome ScoreBuffered(HttpContext context, BufferedBody? body, in ResolvedCaller caller, string name, AntiDistillationPolicy policy) =>
@@ -373,9 +369,17 @@ internal sealed partial class AntiDistillationMiddleware
         var feature = new AntiDistillationFeature(name, status, content.Format, policy.Shadow, scored: true);
         feature.Scored = _engine.Observe(content.ToObservation(caller.Account, caller.Client, default, caller.ApiKey, caller.Organization));
         var action = feature.Action = policy.ActionFor(feature.Scored.Risk);
+        bool withhold = feature.WithholdsReasoning = !policy.Shadow && policy.WithholdsReasoning(feature.Scored.Risk);
+
+        // Anthropic reasoning is withheld request-side: its thinking blocks are signed and cannot be stripped from the response.
+        bool thinkingOff = withhold && content.Format == RequestFormat.AnthropicMessages && content.ReasoningRequested;
         if (action == AntiDistillationAction.Degrade && !policy.Shadow)
         {
-            Degrade(context, body, content.Format, policy);
+            Degrade(context, body, content.Format, policy, thinkingOff);
+        }
+        else if (thinkingOff)
+        {
+            WithholdThinking(context, body, name);
         }
 
         return new ScoreOutcome
@@ -414,7 +418,7 @@ internal sealed partial class AntiDistillationMiddleware
         Log.BodyNotScored(_logger, name, status, context.Request.Path.Value, account);
         if (policy.BadBody == BadBodyHandling.Reject)
         {
-            await RefuseAsync(context, name, RejectionReason.BadBody, Rejections.BadBody(status), account, options).ConfigureAwait(false);
+            await RefuseAsync(context, name, policy, RejectionReason.BadBody, Rejections.BadBody(status), account, options).ConfigureAwait(false);
             return;
         }
 
@@ -422,23 +426,23 @@ internal sealed partial class AntiDistillationMiddleware
     }
 
     /// <summary>Refuses a scored request; its decision was logged (at a bounded rate) when it was taken, the metric counts every refusal.</summary>
-    private Task RejectAsync(HttpContext context, string name, RejectionReason reason, Microsoft.AspNetCore.Mvc.ProblemDetails problem, TimeSpan? retryAfter,
-        AntiDistillationHttpOptions options)
+    private Task RejectAsync(HttpContext context, string name, AntiDistillationPolicy policy, RejectionReason reason, Microsoft.AspNetCore.Mvc.ProblemDetails problem,
+        TimeSpan? retryAfter, AntiDistillationHttpOptions options)
     {
         _metrics.Rejected(name, reason);
-        return _rejections.RejectAsync(context, reason, problem, retryAfter, options);
+        return _rejections.RejectAsync(context, reason, problem, retryAfter, options, RejectionFormatFor(context, policy));
     }
 
     /// <summary>Refuses a request before or instead of scoring it (no credential, conflicting credentials, a bad body).</summary>
-    private Task RefuseAsync(HttpContext context, string name, RejectionReason reason, Microsoft.AspNetCore.Mvc.ProblemDetails problem, AccountId account,
-        AntiDistillationHttpOptions options)
+    private Task RefuseAsync(HttpContext context, string name, AntiDistillationPolicy policy, RejectionReason reason, Microsoft.AspNetCore.Mvc.ProblemDetails problem,
+        AccountId account, AntiDistillationHttpOptions options)
     {
         if (_logger.IsEnabled(LogLevel.Information) && _logGate.ShouldLog(account, 100 + (int)reason, out int suppressed))
         {
             Log.Refused(_logger, name, reason, account, suppressed);
         }
 
-        return RejectAsync(context, name, reason, problem, null, options);
+        return RejectAsync(context, name, policy, reason, problem, null, options);
     }
 
     private void LogDecision(string name, AntiDistillationAction action, in Assessment assessment, bool shadow)
@@ -507,12 +511,12 @@ internal sealed partial class AntiDistillationMiddleware
     }
 
     /// <summary>Has the endpoint read a rewritten body with a smaller output budget (and reasoning off, per policy).</summary>
-    private static void Degrade(HttpContext context, ReadOnlySpan<byte> body, RequestFormat format, AntiDistillationPolicy policy)
+    private static void Degrade(HttpContext context, ReadOnlySpan<byte> body, RequestFormat format, AntiDistillationPolicy policy, bool removeReasoning)
     {
         var output = new PooledBufferWriter(body.Length + 64);
         try
         {
-            if (DegradeRewriter.TryRewrite(body, format, policy.DegradedMaxOutputTokens, policy.DegradeRemovesReasoning, output))
+            if (DegradeRewriter.TryRewrite(body, format, policy.DegradedMaxOutputTokens, policy.DegradeRemovesReasoning || removeReasoning, output))
             {
                 int written = output.Written;
                 BufferedBody.Replace(context, output.Detach(), written);

@@ -25,7 +25,7 @@ internal sealed class RequestThrottle(RiskRateLimiter limiter, ITokenEstimator e
         return (false, lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : null, key);
     }
 
-    /// <summary>Charges what the endpoint reported it really used (see <see cref="IAntiDistillationFeature.ReportUsage"/>).</summary>
+    /// <summary>Charges what the endpoint reported it really used (see <see cref="IAntiDistillationFeature.ReportUsage(long)"/>).</summary>
     public ValueTask SettleAsync(RiskPartitionKey key, long actualTokens, string policy)
     {
         metrics.TokensCharged(policy, actualTokens - key.TokensPerPermit);

@@ -49,6 +49,9 @@ public sealed class AntiDistillationPolicy
     /// <summary>Where <see cref="AntiDistillationAction.Challenge"/> sends the caller to verify the account (the <c>verification_url</c> of the problem). Default null.</summary>
     public Uri? VerificationUrl { get; set; }
 
+    /// <summary>How refusals are written: RFC 9457 problem details (the default), or the error shape of the caller's API.</summary>
+    public RejectionFormat RejectionFormat { get; set; } = RejectionFormat.ProblemDetails;
+
     /// <summary>The effective <see cref="MissingCredential"/> handling.</summary>
     internal MissingCredentialHandling MissingCredentialOrDefault =>
         MissingCredential ?? (Shadow ? MissingCredentialHandling.ScoreByNetwork : MissingCredentialHandling.Reject);
@@ -70,5 +73,24 @@ public sealed class AntiDistillationPolicy
         }
 
         return action;
+    }
+
+    /// <summary>
+    /// Whether a request of the given risk gets its reasoning withheld (before <see cref="Shadow"/> is applied): when any
+    /// band it reaches says <see cref="RiskBand.WithholdReasoning"/>, so a riskier request never gets more reasoning than
+    /// a less risky one, whichever action its own band takes.
+    /// </summary>
+    public bool WithholdsReasoning(double risk)
+    {
+        for (int i = 0; i < Bands.Count; i++)
+        {
+            var band = Bands[i];
+            if (band.WithholdReasoning && risk >= band.MinRisk)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

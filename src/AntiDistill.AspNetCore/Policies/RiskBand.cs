@@ -11,4 +11,11 @@ public sealed class RiskBand
 
     /// <summary>The action for requests in the band. Default <see cref="AntiDistillationAction.Annotate"/>.</summary>
     public AntiDistillationAction Action { get; set; } = AntiDistillationAction.Annotate;
+
+    /// <summary>
+    /// Whether requests in the band (or any riskier band) get their reasoning withheld: reasoning text blanked from
+    /// OpenAI-compatible chat and Responses output (JSON and streamed), thinking turned off in Anthropic requests.
+    /// Default false. See <c>docs/served-side.md</c>.
+    /// </summary>
+    public bool WithholdReasoning { get; set; }
 }

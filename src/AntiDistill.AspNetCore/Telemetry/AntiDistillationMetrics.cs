@@ -23,6 +23,9 @@ internal sealed class AntiDistillationMetrics
     private readonly Counter<long> _linked;
     private readonly Counter<long> _conflicts;
     private readonly Counter<long> _clientFaults;
+    private readonly Counter<long> _responses;
+    private readonly Counter<long> _reasoningWithheld;
+    private readonly Counter<long> _thinkingWithheld;
 
     public AntiDistillationMetrics(IMeterFactory meterFactory)
     {
@@ -42,6 +45,12 @@ internal sealed class AntiDistillationMetrics
             "Requests carrying two API keys that disagree, by policy (refused or scored as the policy says).");
         _clientFaults = meter.CreateCounter<long>("antidistill.client_faults", "{request}",
             "Requests whose body the server would not deliver (too large, too slow, connection gone), by policy and kind.");
+        _responses = meter.CreateCounter<long>("antidistill.responses", "{response}",
+            "Responses to scored requests, by policy, request format and how reading them went (ok, no_usage, malformed, aborted, encoded, not_read).");
+        _reasoningWithheld = meter.CreateCounter<long>("antidistill.reasoning.withheld", "{token}",
+            "Reasoning tokens withheld from responses (reasoning text blanked), by policy and request format.");
+        _thinkingWithheld = meter.CreateCounter<long>("antidistill.reasoning.requests_withheld", "{request}",
+            "Anthropic requests whose thinking was turned off to withhold reasoning, by policy.");
     }
 
     public static string ActionName(AntiDistillationAction action) => action switch
@@ -70,6 +79,25 @@ internal sealed class AntiDistillationMetrics
         RequestReadStatus.UnexpectedShape => "unexpected_shape",
         RequestReadStatus.TooLarge => "too_large",
         _ => "unknown",
+    };
+
+    public static string FormatName(RequestFormat format) => format switch
+    {
+        RequestFormat.OpenAIChatCompletions => "chat_completions",
+        RequestFormat.OpenAIResponses => "responses",
+        RequestFormat.AnthropicMessages => "messages",
+        RequestFormat.Custom => "custom",
+        _ => "unknown",
+    };
+
+    public static string ResponseStatusName(ResponseReadStatus status) => status switch
+    {
+        ResponseReadStatus.Ok => "ok",
+        ResponseReadStatus.NoUsage => "no_usage",
+        ResponseReadStatus.Malformed => "malformed",
+        ResponseReadStatus.Aborted => "aborted",
+        ResponseReadStatus.Encoded => "encoded",
+        _ => "not_read",
     };
 
     public static string ReasonName(RejectionReason reason) => reason switch
@@ -128,4 +156,21 @@ internal sealed class AntiDistillationMetrics
         new KeyValuePair<string, object?>("antidistill.fault", kind));
 
     public void Linked(int processed) => _linked.Add(processed);
+
+    public void Response(string policy, RequestFormat format, ResponseReadStatus status)
+    {
+        if (_responses.Enabled)
+        {
+            _responses.Add(1,
+                new KeyValuePair<string, object?>("antidistill.policy", policy),
+                new KeyValuePair<string, object?>("antidistill.format", FormatName(format)),
+                new KeyValuePair<string, object?>("antidistill.response", ResponseStatusName(status)));
+        }
+    }
+
+    public void ReasoningWithheld(string policy, RequestFormat format, long tokens) => _reasoningWithheld.Add(tokens,
+        new KeyValuePair<string, object?>("antidistill.policy", policy),
+        new KeyValuePair<string, object?>("antidistill.format", FormatName(format)));
+
+    public void ThinkingWithheld(string policy) => _thinkingWithheld.Add(1, new KeyValuePair<string, object?>("antidistill.policy", policy));
 }

@@ -75,14 +75,14 @@ public class BadBodyTests
     }
 
     [Fact]
-    public async Task TooLarge_RejectPolicy_400()
+    public async Task TooLarge_RejectPolicy_413()
     {
         await using var host = await TestHost.StartAsync(Settings.Always(AntiDistillationAction.Allow)
             .WithPolicy("default", "BadBody", "Reject").With("AntiDistillation:Http:MaxBodyBytes", "2048"));
 
         using var response = await host.Client.SendAsync(Chunked(Echo, Encoding.UTF8.GetBytes(Bodies.Chat(prompt: new string('c', 5000)))));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
     [Fact]
