@@ -31,6 +31,8 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, Uri? upstreamOverride = null)
     {
         var upstream = await StubUpstream.StartAsync();
