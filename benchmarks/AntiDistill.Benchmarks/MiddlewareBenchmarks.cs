@@ -21,7 +21,8 @@ namespace AntiDistill.Benchmarks;
 /// whole in a request pipe as Kestrel holds a small body that has arrived
 /// (~1 KiB chat body, system prompt and 3 messages, 500 API keys as bearer tokens, the sample's shadow policy).
 /// <see cref="WithoutScoring"/> is the same app without <c>UseAntiDistillation</c>: the difference between the two
-/// is what scoring adds to a request (the engine's <c>Observe</c> included), in time and in bytes.
+/// is what scoring adds to a request (the engine's <c>Observe</c>, and observing the endpoint's JSON answer with its usage
+/// and telling the engine what was served, included), in time and in bytes.
 /// </summary>
 /// <remarks>
 /// <see cref="WithScoring"/> runs with linkage off: it runs on the host's background timer, not on the request path.
@@ -97,9 +98,10 @@ public class MiddlewareBenchmarks
             WithScoringAndLinkage();
         }
 
-        // A benchmark of the wrong path would still print numbers: check that one variant scores and the other does not.
+        // A benchmark of the wrong path would still print numbers: check that one variant scores (and reads the answer's
+        // usage) and the other does not.
         var scored = Send(_scored, _scoredPipeline).Features.Get<IAntiDistillationFeature>();
-        if (scored is not { BodyStatus: RequestReadStatus.Ok, Format: RequestFormat.OpenAIChatCompletions }
+        if (scored is not { BodyStatus: RequestReadStatus.Ok, Format: RequestFormat.OpenAIChatCompletions, Served.OutputTokens: 12 }
             || Send(_plain, _plainPipeline).Features.Get<IAntiDistillationFeature>() is not null)
         {
             throw new InvalidOperationException($"The scored pipeline did not score the request ({scored?.BodyStatus}).");
@@ -169,13 +171,23 @@ public class MiddlewareBenchmarks
         return (app, ((IApplicationBuilder)app).Build());
     }
 
-    // The endpoint reads the whole body, as the sample's canned API does (both variants pay the same for it).
+    /// <summary>The sample's canned chat answer with its usage: what the scored variant's response observer reads.</summary>
+    private static readonly byte[] Answer = Encoding.UTF8.GetBytes(
+        "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":"
+        + "{\"role\":\"assistant\",\"content\":\"This is a canned answer from the AntiDistill sample.\"},\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":32,\"completion_tokens\":12,\"total_tokens\":44}}");
+
+    // The endpoint reads the whole body and writes a JSON answer with usage, as the sample's canned API does (both
+    // variants pay the same for that; the scored one also observes the answer, as every served response is).
     private static async Task DrainAsync(HttpContext context)
     {
         var buffer = t_drain ??= new byte[4096];
         while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false) > 0)
         {
         }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(Answer, context.RequestAborted).ConfigureAwait(false);
     }
 
     private int Invoke(WebApplication app, RequestDelegate pipeline) => Send(app, pipeline).Response.StatusCode;
