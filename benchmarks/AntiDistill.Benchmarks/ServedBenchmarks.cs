@@ -12,9 +12,10 @@ namespace AntiDistill.Benchmarks;
 /// The response observer over a realistic 1,000-chunk server-sent event stream of each format, one event a write (as a
 /// model server flushes them), and over a JSON body. Stream benchmarks report per content chunk (OperationsPerInvoke =
 /// 1,000; each stream also has its ~10 framing events). Allocated must read "-": nothing per chunk, nor per stream
-/// once the per-request state exists.
+/// once the per-request state exists. The Min column is the least disturbed iteration, for runs on a shared machine.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class ServedBenchmarks
 {
     private const int Chunks = 1000;

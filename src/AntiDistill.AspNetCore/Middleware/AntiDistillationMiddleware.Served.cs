@@ -1,6 +1,7 @@
 using AntiDistill.RateLimiting;
 using AntiDistill.Requests;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.ObjectPool;
 
 namespace AntiDistill.AspNetCore;
@@ -87,24 +88,12 @@ internal sealed partial class AntiDistillationMiddleware
     private long? Served(HttpContext context, string name, AntiDistillationFeature feature, ServedResponseBody body, bool faulted)
     {
         var response = context.Response;
-        var status = body.Detach(context.RequestAborted.IsCancellationRequested, out var scan);
+        // Through the feature: HttpContext.RequestAborted makes a lifetime feature for a context without one (Kestrel's has it).
+        bool aborted = context.Features.Get<IHttpRequestLifetimeFeature>()?.RequestAborted.IsCancellationRequested ?? false;
+        var status = body.Detach(aborted, out var scan);
         _bodies.Return(body);
 
-        var served = new ServedExchange
-        {
-            Account = feature.Scored.Account,
-            Status = faulted && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode,
-            InputTokens = scan.InputTokens,
-            OutputTokens = scan.OutputTokens,
-            ReasoningTokens = scan.ReasoningTokens,
-            ReasoningTokensWithheld = scan.ReasoningTokensWithheld,
-        };
-        if (feature.ReportedServed is { } reported)
-        {
-            served = served with { InputTokens = reported.Input, OutputTokens = reported.Output, ReasoningTokens = reported.Reasoning };
-        }
-
-        feature.Served = served;
+        var served = feature.SetServed(faulted && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode, scan);
         feature.ResponseStatus = status;
         _engine.ObserveServed(served);
         _metrics.Response(name, feature.Format, status);
