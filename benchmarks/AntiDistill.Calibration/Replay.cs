@@ -60,19 +60,17 @@ internal static class Replay
                 outcome.FirstCampaign ??= outcome.Requests;
             }
 
-            if (collectCheckpoints)
+            // Every account's latest signals (the report's per-population means), and checkpoints for the fit.
+            var values = outcome.Last is { } reused && !collectCheckpoints ? reused : new float[RiskSignalNames.Count];
+            foreach (var s in assessment.Signals)
             {
-                var values = new float[RiskSignalNames.Count];
-                foreach (var s in assessment.Signals)
-                {
-                    values[(int)s.Signal] = s.Value;
-                }
+                values[(int)s.Signal] = s.Value;
+            }
 
-                outcome.Last = values;
-                if (CheckpointSet.Contains(outcome.Requests))
-                {
-                    outcome.Checkpoints.Add((outcome.Requests, values));
-                }
+            outcome.Last = values;
+            if (collectCheckpoints && CheckpointSet.Contains(outcome.Requests))
+            {
+                outcome.Checkpoints.Add((outcome.Requests, values));
             }
         }
 

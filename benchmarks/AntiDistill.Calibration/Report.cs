@@ -55,6 +55,30 @@ internal static class Report
             sb.AppendLine($"| {(g.Key.IsCampaign ? "campaign" : "organic")} | {g.Key.DominantSource} | {list.Count} | {Share(list, o => o.FirstSuspicious is not null)} | {Share(list, o => o.FirstCampaign is not null)} |");
         }
 
+        sb.AppendLine();
+        sb.AppendLine("## Mean signal values per population (held out, each account at its last request)");
+        sb.AppendLine();
+        sb.AppendLine("What separates whom: a family no signal lifts above its organic look-alikes cannot be caught by weights alone.");
+        sb.AppendLine();
+        sb.Append("| population |");
+        for (int i = 0; i < RiskSignalNames.Count; i++)
+        {
+            sb.Append($" {RiskSignalNames.GetName((RiskSignal)i)} |");
+        }
+
+        sb.AppendLine();
+        sb.Append("|---|").AppendLine(string.Concat(Enumerable.Repeat("---:|", RiskSignalNames.Count)));
+        foreach (var g in outcomes.Values.Where(o => o.Last is not null).GroupBy(o => o.Population).OrderBy(g => g.First().IsCampaign).ThenBy(g => g.Key))
+        {
+            sb.Append($"| {g.Key} |");
+            for (int i = 0; i < RiskSignalNames.Count; i++)
+            {
+                sb.Append($" {g.Average(o => o.Last![i]):0.00} |");
+            }
+
+            sb.AppendLine();
+        }
+
         var organic = outcomes.Values.Where(o => !o.IsCampaign).ToList();
         var campaigns = outcomes.Values.Where(o => o.IsCampaign).ToList();
         sb.AppendLine();

@@ -97,16 +97,20 @@ internal sealed class Scorecard
             (a.Truth.IsCampaign ? AllCampaign : AllOrganic).Add(a);
         }
 
-        Goals =
-        [
-            Recall("campaign_hydra", 0.99),
-            Recall("campaign_agentic", 0.99),
-            Recall("campaign_camouflaged", 0.90),
-            new Goal("organic accounts rated campaign", "<= 0.1 %", AllOrganic.CampaignShare, Higher: false, 0.001, Percent: true),
-            new Goal("organic accounts flagged at all", "<= 1 %", AllOrganic.EverFlaggedShare, Higher: false, 0.01, Percent: true),
-            new Goal("median requests until flagged (campaign accounts)", "<= 20", AllCampaign.MedianFirstFlag ?? double.PositiveInfinity, Higher: false, 20, Percent: false),
-            new Goal("campaign requests served before their account was flagged", "<= 10 %", AllCampaign.ServedBeforeFlagShare, Higher: false, 0.10, Percent: true),
-        ];
+        // Every campaign family must be caught, quiet ones included (the loud ones nearly always), and early.
+        var goals = new List<Goal>();
+        var campaigns = accounts.Where(a => a.Truth.IsCampaign).Select(a => a.Truth.Population).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, group) in Populations.Where(p => campaigns.Contains(p.Key)))
+        {
+            goals.Add(Recall(name, name is "campaign_hydra" or "campaign_agentic" ? 0.99 : 0.90));
+            goals.Add(new Goal($"{name}: requests served before its accounts were flagged", "<= 10 %", group.ServedBeforeFlagShare, Higher: false, 0.10, Percent: true));
+        }
+
+        goals.Add(new Goal("organic accounts rated campaign", "<= 0.1 %", AllOrganic.CampaignShare, Higher: false, 0.001, Percent: true));
+        goals.Add(new Goal("organic accounts flagged at all", "<= 1 %", AllOrganic.EverFlaggedShare, Higher: false, 0.01, Percent: true));
+        goals.Add(new Goal("median requests until flagged (campaign accounts)", "<= 20", AllCampaign.MedianFirstFlag ?? double.PositiveInfinity, Higher: false, 20, Percent: false));
+        goals.Add(new Goal("campaign requests served before their account was flagged", "<= 10 %", AllCampaign.ServedBeforeFlagShare, Higher: false, 0.10, Percent: true));
+        Goals = goals;
     }
 
     public IReadOnlyList<Joined> Accounts { get; }

@@ -2,8 +2,13 @@
 -- so the engine tracks many accounts as in production. Requests are prebuilt in init: wrk shares the CPU with
 -- the server, and building them per request would cost the client, not the server, time.
 -- benchmarks/AntiDistill.Benchmarks/MiddlewareBenchmarks.cs replays the same requests in-process: change both together.
+-- benchmarks/gateway/run.sh sets WRK_PACE_MS (each connection waits that long between requests: a fixed offered
+-- rate) and WRK_STREAM=1 (streamed answers with a usage chunk); both are off by default.
 local accounts = 500
 local requests = {}
+local pace = tonumber(os.getenv("WRK_PACE_MS") or "0")
+local stream = os.getenv("WRK_STREAM") == "1"
+local streaming = stream and '"stream":true,"stream_options":{"include_usage":true}' or '"stream":false'
 local questions = {
   "Summarize the main causes of the French Revolution and how they interacted over the decade before 1789.",
   "Write a Python function that merges overlapping intervals and explain its time complexity in two sentences.",
@@ -26,7 +31,7 @@ function init(args)
       '{"role":"user","content":"Hi, I have a question about something I am working on today."},' ..
       '{"role":"assistant","content":"Of course. What would you like to know?"},' ..
       '{"role":"user","content":"' .. q .. ' (request ' .. i .. ')"}],' ..
-      '"max_completion_tokens":800,"temperature":0.7,"stream":false}'
+      '"max_completion_tokens":800,"temperature":0.7,' .. streaming .. '}'
     local headers = {
       ["Content-Type"] = "application/json",
       ["Authorization"] = "Bearer sk-bench-" .. (i % accounts),
@@ -40,4 +45,10 @@ local n = 0
 function request()
   n = n + 1
   return requests[(n % #requests) + 1]
+end
+
+if pace > 0 then
+  function delay()
+    return pace
+  end
 end

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using AntiDistill.AspNetCore;
 
@@ -21,12 +22,18 @@ public static class CannedApi
     /// logging, the call to the model): <c>benchmarks/wrk/run.sh</c> measures the middleware against endpoints of
     /// several costs, since its share of a request depends on what the rest of the request costs. None by default.
     /// </param>
-    public static RouteGroupBuilder MapCannedApi(this IEndpointRouteBuilder endpoints, TimeSpan work = default)
+    /// <param name="streamChunks">
+    /// When positive, a streamed chat completion is this many content chunks (one flush each) and a final usage chunk, as
+    /// a long answer streams from a model server: <c>benchmarks/gateway/run.sh</c> measures observing 1,000-chunk streams.
+    /// </param>
+    public static RouteGroupBuilder MapCannedApi(this IEndpointRouteBuilder endpoints, TimeSpan work = default, int streamChunks = 0)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         long workTicks = (long)(work.TotalSeconds * Stopwatch.Frequency);
         var v1 = endpoints.MapGroup("/v1");
-        v1.MapPost("/chat/completions", (RequestDelegate)(context => ChatCompletionsAsync(context, workTicks)));
+        v1.MapPost("/chat/completions", (RequestDelegate)(context => streamChunks > 0
+            ? LongChatCompletionsAsync(context, workTicks, streamChunks)
+            : ChatCompletionsAsync(context, workTicks)));
         v1.MapPost("/responses", (RequestDelegate)(context => ResponsesAsync(context, workTicks)));
         v1.MapPost("/messages", (RequestDelegate)(context => MessagesAsync(context, workTicks)));
         return v1;
@@ -52,6 +59,36 @@ public static class CannedApi
         await WriteJsonAsync(context, $$$"""
             {"id":"chatcmpl-1","object":"chat.completion","model":"{{{request.Value.Model}}}","choices":[{"index":0,"message":{"role":"assistant","content":"{{{Answer}}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{CompletionTokens}}},"total_tokens":{{{PromptTokens + CompletionTokens}}}},"max_tokens_seen":{{{request.Value.MaxTokens}}},"reasoning_seen":{{{Bool(request.Value.Reasoning)}}}}
             """).ConfigureAwait(false);
+    }
+
+    /// <summary>A chat completion that streams <paramref name="chunks"/> content deltas, then usage (JSON answers as usual).</summary>
+    private static async Task LongChatCompletionsAsync(HttpContext context, long workTicks, int chunks)
+    {
+        var request = await ReadAsync(context, workTicks, ApiFormat.OpenAI).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+
+        if (!request.Value.Stream)
+        {
+            await WriteJsonAsync(context, $$$"""
+                {"id":"chatcmpl-1","object":"chat.completion","model":"{{{request.Value.Model}}}","choices":[{"index":0,"message":{"role":"assistant","content":"{{{Answer}}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{chunks}}},"total_tokens":{{{PromptTokens + chunks}}}}}
+                """).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        byte[] delta = Encoding.UTF8.GetBytes($$$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"{{{request.Value.Model}}}","choices":[{"index":0,"delta":{"content":"word "}}]}""" + "\n\n");
+        for (int i = 0; i < chunks; i++)
+        {
+            await context.Response.Body.WriteAsync(delta, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+
+        string usage = $$$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"{{{request.Value.Model}}}","choices":[],"usage":{"prompt_tokens":{{{PromptTokens}}},"completion_tokens":{{{chunks}}},"total_tokens":{{{PromptTokens + chunks}}}}}""";
+        await context.Response.WriteAsync(usage + "\n\ndata: [DONE]\n\n", context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task ResponsesAsync(HttpContext context, long workTicks)

@@ -17,7 +17,10 @@ if (app.Configuration.GetValue("Sample:Scoring", defaultValue: true))
 }
 
 // Sample:EndpointWorkMicroseconds: CPU time each request spends in the endpoint, a stand-in for a real server's (benchmarks/wrk).
-app.MapCannedApi(TimeSpan.FromMicroseconds(app.Configuration.GetValue("Sample:EndpointWorkMicroseconds", 0.0)));
+// Sample:StreamChunks: streamed chat answers of that many chunks and a usage chunk (benchmarks/gateway).
+app.MapCannedApi(
+    TimeSpan.FromMicroseconds(app.Configuration.GetValue("Sample:EndpointWorkMicroseconds", 0.0)),
+    app.Configuration.GetValue("Sample:StreamChunks", 0));
 app.MapGet("/health", () => "ok").DisableAntiDistillation();
 
 app.Run();

@@ -48,6 +48,16 @@ public sealed class EngineReplay(DistillationEngine engine)
             Organization = Hash(request.Client.Org),
         };
         var assessment = Engine.Observe(observation);
+        var served = ServedModel.Serve(request);
+        Engine.ObserveServed(new ServedExchange
+        {
+            Account = account,
+            Timestamp = request.Timestamp,
+            Status = served.Status,
+            InputTokens = served.InputTokens,
+            OutputTokens = served.OutputTokens,
+            ReasoningTokens = served.ReasoningTokens,
+        });
         if (++_observed % LinkEvery == 0)
         {
             Engine.ProcessLinkage();

@@ -39,4 +39,18 @@ internal struct LogRecord
     public bool Reasoning;
     public PromptSource Source;
     public PromptFeatures Features;
+
+    /// <summary>The served half (<c>input_tokens</c>, <c>output_tokens</c>, <c>reasoning_tokens</c>, <c>status</c>).</summary>
+    public ServedFields Served;
+}
+
+/// <summary>The response's usage and status as the log recorded them; absent fields are 0.</summary>
+internal struct ServedFields
+{
+    /// <summary>Whether the line carried any of the served fields: without them there is nothing to tell the engine.</summary>
+    public bool Present;
+    public int Status;
+    public int InputTokens;
+    public int OutputTokens;
+    public int ReasoningTokens;
 }

@@ -288,12 +288,23 @@ internal sealed class RecordParser
 
                         client.AccountCreated = created;
                         break;
-                    case Field.InputTokens or Field.OutputTokens or Field.Status:
-                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out _))
+                    case Field.InputTokens or Field.OutputTokens or Field.ReasoningTokens or Field.Status:
+                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long count))
                         {
                             return FieldName(field) + " must be an integer";
                         }
 
+                        // The served half of the exchange; negative counts read as 0, absurd ones as int.MaxValue.
+                        int clamped = (int)Math.Clamp(count, 0, int.MaxValue);
+                        switch (field)
+                        {
+                            case Field.InputTokens: record.Served.InputTokens = clamped; break;
+                            case Field.OutputTokens: record.Served.OutputTokens = clamped; break;
+                            case Field.ReasoningTokens: record.Served.ReasoningTokens = clamped; break;
+                            default: record.Served.Status = (int)Math.Min(clamped, 999); break;
+                        }
+
+                        record.Served.Present = true;
                         break;
                     case Field.AsnOrg:
                         if (reader.TokenType != JsonTokenType.String)
@@ -431,6 +442,7 @@ internal sealed class RecordParser
         AccountCreated,
         InputTokens,
         OutputTokens,
+        ReasoningTokens,
         Status,
         ApiKey,
         Org,
@@ -491,6 +503,7 @@ internal sealed class RecordParser
         ("prompt"u8.ToArray(), Field.Prompt),
         ("input_tokens"u8.ToArray(), Field.InputTokens),
         ("output_tokens"u8.ToArray(), Field.OutputTokens),
+        ("reasoning_tokens"u8.ToArray(), Field.ReasoningTokens),
         ("status"u8.ToArray(), Field.Status),
     ];
 

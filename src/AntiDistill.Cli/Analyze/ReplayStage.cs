@@ -127,6 +127,19 @@ internal sealed class ReplayStage
             ReasoningRequested = record.Reasoning,
         };
         var assessment = _engine.Observe(observation, record.Features);
+        if (record.Served.Present)
+        {
+            // After the request's own assessment, as online: the response arrives after the decision.
+            _engine.ObserveServed(new ServedExchange
+            {
+                Account = record.Account,
+                Timestamp = at,
+                Status = record.Served.Status,
+                InputTokens = record.Served.InputTokens,
+                OutputTokens = record.Served.OutputTokens,
+                ReasoningTokens = record.Served.ReasoningTokens,
+            });
+        }
 
         ref var account = ref Accounts[record.AccountIndex];
         account.Requests++;

@@ -75,12 +75,16 @@ internal sealed class RequestLogWriter : IDisposable
         _bodies.Write(w, request, style);
         long bodyBytes = w.BytesPending + w.BytesCommitted - bodyStart;
 
-        // Billing: about four bytes of body per prompt token; the reply is some share of the budget.
-        uint mix = (uint)StableMix(request.Timestamp.UtcTicks, request.Account);
-        int budget = request.MaxOutputTokens > 0 ? request.MaxOutputTokens : 1024;
-        w.WriteNumber("input_tokens", Math.Max(1, bodyBytes / 4));
-        w.WriteNumber("output_tokens", 20 + (int)(mix % (uint)Math.Min(budget, request.Reasoning ? budget : 2000)));
-        w.WriteNumber("status", mix % 1000 < 4 ? 429 : 200);
+        // Billing and the served half: what the simulated model answered (depends on the request only, see ServedModel).
+        var served = ServedModel.Serve(request);
+        w.WriteNumber("input_tokens", served.InputTokens);
+        w.WriteNumber("output_tokens", served.OutputTokens);
+        if (served.ReasoningTokens > 0)
+        {
+            w.WriteNumber("reasoning_tokens", served.ReasoningTokens);
+        }
+
+        w.WriteNumber("status", served.Status);
         w.WriteEndObject();
         w.Flush();
 

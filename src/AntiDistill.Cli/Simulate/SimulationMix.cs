@@ -21,6 +21,12 @@ internal static class SimulationMix
         (() => new OrganicCodingAgent { Format = ApiFormat.OpenAIResponses }, 20),
         (() => new OrganicBatchJob(), 6),
         (() => new OrganicBenchmarkEvaluator(), 10),
+
+        // The organic traffic the quiet campaigns would be confused with.
+        (() => new OrganicLongAnswers(), 300),
+        (() => new OrganicStudent(), 150),
+        (() => new OrganicManualEval(), 20),
+        (() => new OrganicTemplatePaster(), 200),
     ];
 
     /// <summary>Teams: each part is its own company (one card, one org), so several parts of a few accounts.</summary>
@@ -35,14 +41,21 @@ internal static class SimulationMix
         (() => new CampaignCamouflaged(), 100),
         (() => new CampaignCotSweep(), 20),
         (() => new CampaignGradingSweep(), 10),
+
+        // Quiet campaigns: aged accounts that share nothing but the scheduler, each following a published recipe.
+        (() => new CampaignExplanationTuning(), 150),
+        (() => new CampaignSelfInstruct(), 150),
+        (() => new CampaignTaskSweep(), 150),
+        (() => new CampaignToolTrajectories(), 150),
     ];
 
     /// <summary>Populations every mix contains (the truth file lists them even at tiny scales).</summary>
     public static IReadOnlyList<string> PopulationNames { get; } =
     [
         "organic_casual", "organic_nat", "organic_vpn", "organic_heavy", "organic_coding_agent", "organic_batch_job",
-        "organic_benchmark_eval", "organic_team", "campaign_hydra", "campaign_agentic", "campaign_camouflaged",
-        "campaign_cot_sweep", "campaign_grading_sweep",
+        "organic_benchmark_eval", "organic_long_answers", "organic_student", "organic_manual_eval", "organic_template_paster",
+        "organic_team", "campaign_hydra", "campaign_agentic", "campaign_camouflaged", "campaign_cot_sweep", "campaign_grading_sweep",
+        "campaign_explanation_tuning", "campaign_self_instruct", "campaign_task_sweep", "campaign_tool_trajectories",
     ];
 
     /// <summary>The scenario at <paramref name="scale"/> times the scale-1 account counts (each population keeps at least one account).</summary>

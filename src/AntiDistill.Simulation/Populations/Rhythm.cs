@@ -28,6 +28,20 @@ internal static class Rhythm
         return n;
     }
 
+    /// <summary>A Poisson count with the given mean (Knuth's method; means here are small).</summary>
+    public static int Poisson(Random rng, double mean)
+    {
+        double limit = Math.Exp(-mean), product = rng.NextDouble();
+        int n = 0;
+        while (product > limit && n < 1000)
+        {
+            n++;
+            product *= rng.NextDouble();
+        }
+
+        return n;
+    }
+
     public static double NextGaussian(this Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 

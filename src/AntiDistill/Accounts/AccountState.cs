@@ -148,6 +148,12 @@ internal sealed class AccountState
         int gaps = Gaps.Count;
         double regularity = Math.Clamp(1 - (Gaps.StandardDeviation / 3), 0, 1);
         values[(int)RiskSignal.MachineTiming] = (float)(gaps < 2 ? 0 : regularity * gaps / (gaps + options.EvidenceRequests));
+
+        // Served side: shares over answered exchanges, shrunk like the request-side shares while answers are few.
+        int answered = Served.Answered;
+        double servedConfidence = answered / (double)(answered + options.EvidenceRequests);
+        values[(int)RiskSignal.LongAnswers] = (float)(answered == 0 ? 0 : Served.LongAnswers / (double)answered * servedConfidence);
+        values[(int)RiskSignal.ReasoningTake] = (float)(answered == 0 ? 0 : Served.WithReasoning / (double)answered * servedConfidence);
     }
 
     /// <summary>Histogram of nearest-neighbour SimHash distances, bucketed by <see cref="DistanceBucketWidth"/>.</summary>

@@ -6,9 +6,9 @@ namespace AntiDistill;
 /// <summary>How signals become a risk and a verdict.</summary>
 public sealed class RiskModelOptions
 {
-    /// <summary>Intercept of the logistic model (log-odds with every signal at 0). Calibrated; default -4.29.</summary>
+    /// <summary>Intercept of the logistic model (log-odds with every signal at 0). Calibrated; default -4.39.</summary>
     [Range(-50, 50)]
-    public double Bias { get; set; } = -4.29;
+    public double Bias { get; set; } = -4.39;
 
     /// <summary>Weight per signal.</summary>
     [ValidateObjectMembers]

@@ -40,13 +40,26 @@ public enum RiskSignal
 
     /// <summary>Request volume per active day, on a log scale (1 at 1,000 a day).</summary>
     Volume,
+
+    /// <summary>
+    /// Served side: share of answered exchanges that took away a long answer (at least
+    /// <see cref="RiskModelOptions.LongAnswerTokens"/> output tokens the client received). What a harvester takes is
+    /// the answer, so it cannot keep this low and still harvest; 0 while no response usage is reported.
+    /// </summary>
+    LongAnswers,
+
+    /// <summary>
+    /// Served side: share of answered exchanges whose response carried reasoning (thinking) tokens to the client,
+    /// whether or not the request switched reasoning on. Reasoning withheld by the host does not count.
+    /// </summary>
+    ReasoningTake,
 }
 
 /// <summary>Names of the signals as they appear in reports and logs.</summary>
 public static class RiskSignalNames
 {
     /// <summary>Number of signals.</summary>
-    public const int Count = 11;
+    public const int Count = 13;
 
     /// <summary>The snake_case name used in reports (e.g. <c>cot_elicitation</c>).</summary>
     public static string GetName(RiskSignal signal) => signal switch
@@ -62,6 +75,8 @@ public static class RiskSignalNames
         RiskSignal.MachineTiming => "machine_timing",
         RiskSignal.AroundTheClock => "around_the_clock",
         RiskSignal.Volume => "volume",
+        RiskSignal.LongAnswers => "long_answers",
+        RiskSignal.ReasoningTake => "reasoning_take",
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
     };
 }

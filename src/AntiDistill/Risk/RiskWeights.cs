@@ -13,27 +13,27 @@ public sealed class RiskWeights
 {
     /// <summary>Weight of <see cref="RiskSignal.CotElicitation"/>. </summary>
     [Range(-50, 50)]
-    public double CotElicitation { get; set; } = 1.04;
+    public double CotElicitation { get; set; } = 1.11;
 
     /// <summary>Weight of <see cref="RiskSignal.GradingElicitation"/>.</summary>
     [Range(-50, 50)]
-    public double GradingElicitation { get; set; } = 0.88;
+    public double GradingElicitation { get; set; } = 0.94;
 
     /// <summary>Weight of <see cref="RiskSignal.CapabilityFocus"/>.</summary>
     [Range(-50, 50)]
-    public double CapabilityFocus { get; set; } = 0.22;
+    public double CapabilityFocus { get; set; } = 0.17;
 
     /// <summary>Weight of <see cref="RiskSignal.ReasoningHunger"/>.</summary>
     [Range(-50, 50)]
-    public double ReasoningHunger { get; set; } = 1.94;
+    public double ReasoningHunger { get; set; } = 1.72;
 
     /// <summary>Weight of <see cref="RiskSignal.SingleTurn"/>.</summary>
     [Range(-50, 50)]
-    public double SingleTurn { get; set; } = 1.45;
+    public double SingleTurn { get; set; } = 1.50;
 
     /// <summary>Weight of <see cref="RiskSignal.TraceHarvest"/>.</summary>
     [Range(-50, 50)]
-    public double TraceHarvest { get; set; } = 4.75;
+    public double TraceHarvest { get; set; } = 4.65;
 
     /// <summary>Weight of <see cref="RiskSignal.TemplateRepetition"/>.</summary>
     [Range(-50, 50)]
@@ -45,7 +45,7 @@ public sealed class RiskWeights
 
     /// <summary>Weight of <see cref="RiskSignal.MachineTiming"/>.</summary>
     [Range(-50, 50)]
-    public double MachineTiming { get; set; } = 0.16;
+    public double MachineTiming { get; set; } = 0.17;
 
     /// <summary>Weight of <see cref="RiskSignal.AroundTheClock"/>.</summary>
     [Range(-50, 50)]
@@ -54,6 +54,14 @@ public sealed class RiskWeights
     /// <summary>Weight of <see cref="RiskSignal.Volume"/>.</summary>
     [Range(-50, 50)]
     public double Volume { get; set; } = 0.00;
+
+    /// <summary>Weight of <see cref="RiskSignal.LongAnswers"/>.</summary>
+    [Range(-50, 50)]
+    public double LongAnswers { get; set; } = 0.47;
+
+    /// <summary>Weight of <see cref="RiskSignal.ReasoningTake"/>.</summary>
+    [Range(-50, 50)]
+    public double ReasoningTake { get; set; } = 0.27;
 
     /// <summary>The weight of one signal.</summary>
     public double this[RiskSignal signal] => signal switch
@@ -69,6 +77,8 @@ public sealed class RiskWeights
         RiskSignal.MachineTiming => MachineTiming,
         RiskSignal.AroundTheClock => AroundTheClock,
         RiskSignal.Volume => Volume,
+        RiskSignal.LongAnswers => LongAnswers,
+        RiskSignal.ReasoningTake => ReasoningTake,
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
     };
 

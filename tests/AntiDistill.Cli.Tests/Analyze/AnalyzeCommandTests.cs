@@ -201,4 +201,44 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal(0, report.RootElement.GetProperty("accounts").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, report.RootElement.GetProperty("input").GetProperty("first_ts").ValueKind);
     }
+
+    [Fact]
+    public async Task Analyze_ServedTokensInTheLog_FeedTheAccountsTakeAwaySignal()
+    {
+        // Two accounts asking alike; one takes away 3,000-token answers. Without the served half they would look the same.
+        var lines = new List<string>();
+        for (int i = 0; i < 20; i++)
+        {
+            var at = T0.AddMinutes(i * 9);
+            lines.Add(Served(AnalyzeRun.Line("light", at), output: 250, reasoning: null));
+            lines.Add(Served(AnalyzeRun.Line("heavy", at), output: 3000, reasoning: 1200));
+        }
+
+        var (report, _) = await _run.AnalyzeAsync(_run.Write("served.jsonl", string.Join('\n', lines) + "\n"));
+        float Signal(string account, string name)
+        {
+            var row = report.RootElement.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("account").GetString() == account);
+            return row.TryGetProperty("signals", out var signals)
+                ? signals.EnumerateArray().Where(s => s.GetProperty("name").GetString() == name).Select(s => s.GetProperty("value").GetSingle()).FirstOrDefault()
+                : 0f;
+        }
+
+        Assert.True(Signal("heavy", "long_answers") > 0.5f, report.RootElement.GetRawText());
+        Assert.True(Signal("heavy", "reasoning_take") > 0.5f);
+        Assert.Equal(0f, Signal("light", "long_answers"));
+    }
+
+    [Theory]
+    [InlineData("\"output_tokens\":\"3000\"", "output_tokens must be an integer")]
+    [InlineData("\"reasoning_tokens\":1.5", "reasoning_tokens must be an integer")]
+    public async Task Analyze_ServedFieldOfTheWrongType_IsABadLineNamingTheField(string field, string expected)
+    {
+        string line = AnalyzeRun.Line("a", T0)[..^1] + "," + field + "}";
+        var (exit, _, error) = await AnalyzeRun.RunAsync(["analyze", _run.Write("bad.jsonl", line + "\n" + AnalyzeRun.Line("b", T0) + "\n"), "--out", _run.ReportPath]);
+        Assert.Equal(0, exit);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    private static string Served(string line, int output, int? reasoning) =>
+        line[..^1] + $",\"input_tokens\":40,\"output_tokens\":{output}" + (reasoning is int r ? $",\"reasoning_tokens\":{r}" : "") + ",\"status\":200}";
 }

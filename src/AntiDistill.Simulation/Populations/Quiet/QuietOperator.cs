@@ -1,0 +1,80 @@
+namespace AntiDistill.Simulation;
+
+/// <summary>
+/// The operator behind the quiet families: one that has read about hydra detection. Every account is aged (weeks to
+/// months old), has its own card, mailbox, browser and residential address, and sends a few requests a day; half of
+/// its traffic is cover (ordinary conversations drawn from the same organic corpora as real users), the rest follows a
+/// published distillation recipe (<see cref="Harvest"/>). No reasoning switch, ordinary output budgets, no shared
+/// wrapper or infrastructure. What the accounts cannot help sharing is the scheduler that drives them all: it starts
+/// them the same week, spreads each account's daily quota over the operator's working day, and asks every harvest item
+/// for the same output budget.
+/// </summary>
+public abstract class QuietOperator : Population
+{
+    /// <summary>Share of an account's requests that follow the recipe (the rest is cover). Default 0.5.</summary>
+    public double HarvestShare { get; init; } = 0.5;
+
+    /// <summary>Mean requests per account per day. Default 6.</summary>
+    public double RequestsPerDay { get; init; } = 6;
+
+    /// <summary>The operator's UTC offset in hours (its scheduler works the operator's day). Default 8.</summary>
+    public int OperatorUtcOffset { get; init; } = 8;
+
+    /// <summary>When the scheduler's working day starts, in the operator's local hours. Default 8.</summary>
+    public double WindowStartHour { get; init; } = 8;
+
+    /// <summary>How long the scheduler's working day is, in hours. Default 14.</summary>
+    public double WindowHours { get; init; } = 14;
+
+    /// <summary>The output budget the scheduler sets on every harvest request (an ordinary one). Default 2048.</summary>
+    public int HarvestBudget { get; init; } = 2048;
+
+    /// <inheritdoc />
+    public override bool IsCampaign => true;
+
+    // Each family below runs its own scheduler (window, rate, budget, time zone), so that no signal can learn one
+    // scheduler's habits from the other families and pass the leave-one-family-out test on them.
+
+    /// <inheritdoc />
+    public override IEnumerable<SimulatedRequest> Generate(PopulationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var rng = context.Rng;
+        foreach (string account in context.Accounts)
+        {
+            var person = Clients.Person(account, rng) with
+            {
+                AccountCreated = context.Start.AddDays(-(21 + rng.Next(150))).AddMinutes(rng.Next(1440)),
+            };
+            for (var day = context.Start.Date; day < context.End; day = day.AddDays(1))
+            {
+                // A residential proxy session per account and day: an address no other account shares.
+                var client = person with { Ip = Clients.ResidentialIp(rng), Asn = Clients.ResidentialAsn(rng) };
+                int quota = Rhythm.Poisson(rng, RequestsPerDay);
+                var times = new List<DateTimeOffset>(quota);
+                for (int i = 0; i < quota; i++)
+                {
+                    times.Add(new DateTimeOffset(day, TimeSpan.Zero).AddHours(WindowStartHour + (rng.NextDouble() * WindowHours) - OperatorUtcOffset));
+                }
+
+                times.Sort();
+                foreach (var at in times)
+                {
+                    if (rng.NextDouble() < HarvestShare)
+                    {
+                        yield return Harvest(context, account, at, rng) with { Client = client };
+                        continue;
+                    }
+
+                    foreach (var cover in Conversation.Chat(this, account, at, context, Rhythm.Geometric(rng, 1.6), reasoningShare: 0.05, cotShare: 0.05, PromptKind.Organic, client))
+                    {
+                        yield return cover;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>One request of the recipe, single-turn, at <paramref name="at"/> (the client is filled in by the caller).</summary>
+    protected abstract SimulatedRequest Harvest(PopulationContext context, string account, DateTimeOffset at, Random rng);
+}
