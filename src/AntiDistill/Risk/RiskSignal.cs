@@ -40,13 +40,19 @@ public enum RiskSignal
 
     /// <summary>Request volume per active day, on a log scale (1 at 1,000 a day).</summary>
     Volume,
+
+    /// <summary>
+    /// How strongly the account's requests matched imported indicators (<see cref="IndicatorSet"/>): the strongest
+    /// match so far, weighted by the indicator's confidence, its feed's trust and its kind, fading after it expires.
+    /// </summary>
+    IndicatorMatch,
 }
 
 /// <summary>Names of the signals as they appear in reports and logs.</summary>
 public static class RiskSignalNames
 {
     /// <summary>Number of signals.</summary>
-    public const int Count = 11;
+    public const int Count = 12;
 
     /// <summary>The snake_case name used in reports (e.g. <c>cot_elicitation</c>).</summary>
     public static string GetName(RiskSignal signal) => signal switch
@@ -62,6 +68,7 @@ public static class RiskSignalNames
         RiskSignal.MachineTiming => "machine_timing",
         RiskSignal.AroundTheClock => "around_the_clock",
         RiskSignal.Volume => "volume",
+        RiskSignal.IndicatorMatch => "indicator_match",
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
     };
 }
