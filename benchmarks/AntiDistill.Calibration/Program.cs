@@ -53,6 +53,11 @@ fitted.Risk.Bias = Math.Round(bias, 2);
 var signalProperties = typeof(RiskWeights).GetProperties().Where(p => p.PropertyType == typeof(double)).ToDictionary(p => p.Name);
 for (int i = 0; i < weights.Length; i++)
 {
+    if ((RiskSignal)i == RiskSignal.IndicatorMatch)
+    {
+        continue; // always 0 here (no feed in the corpora); its weight is set by design, see RiskWeights.IndicatorMatch
+    }
+
     signalProperties[((RiskSignal)i).ToString()].SetValue(fitted.Risk.Weights, Math.Round(weights[i], 2));
 }
 
