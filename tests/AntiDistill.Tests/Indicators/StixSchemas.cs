@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Json.Schema;
 
-namespace AntiDistill.Tests.Indicators;
+namespace AntiDistill.Testing;
 
 /// <summary>
 /// The official STIX 2.1 JSON schemas (../shared/data/stix2.1-json-schemas), loaded once: a bundle is valid when it passes
