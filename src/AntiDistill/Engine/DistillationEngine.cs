@@ -256,6 +256,21 @@ public sealed class DistillationEngine
         });
     }
 
+    /// <summary>
+    /// Exports one cluster as an indicator campaign another provider can match: its prompt frames and system-prompt
+    /// fingerprints that its accounts repeated and no account outside it used (see docs/indicators.md). Client and
+    /// network values are left out: the engine holds them only as keyed hashes. Write the result with
+    /// <see cref="StixBundleWriter"/>. Allocates; off the request path. Null when the cluster is unknown or linkage is off.
+    /// </summary>
+    /// <param name="cluster">The cluster (e.g. <see cref="Assessment.Cluster"/>).</param>
+    /// <param name="producer">The exporting organization's name, for the indicators' ids and explanations.</param>
+    /// <param name="validFor">How long from now the indicators hold.</param>
+    public IndicatorCampaign? ExportCluster(ClusterId cluster, string producer, TimeSpan validFor)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(producer);
+        return _linker is null ? null : ClusterExport.Export(this, _linker, cluster, producer, _time.GetUtcNow(), validFor);
+    }
+
     /// <summary>Merges the members' distinct-content sketches (off the request path, one shard lock at a time).</summary>
     private (double Cluster, double LargestMember) DistinctContentOf(List<AccountId> accounts)
     {
