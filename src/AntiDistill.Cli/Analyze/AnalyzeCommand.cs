@@ -33,7 +33,7 @@ internal static class AnalyzeCommand
             "Seconds of log time within which out-of-order records are put back in ts order.");
         var maxAccounts = NumberOption.Int("--max-accounts", 1_000_000, 1, int.MaxValue,
             ("Most accounts the engine scores at once (about 0.7 KiB each; linkage adds about 1.3 KiB each for up to 1,000,000 accounts, whatever this is); "
-            + "the least recently active make room. Not a bound on the whole run: every distinct account of the log also keeps about 100 bytes plus twice its name's length for the report."));
+            + "the least recently active make room. Not a bound on the whole run: every distinct account of the log also keeps about 200 bytes plus twice its name's length for the report and for indicator export."));
         var threads = NumberOption.Int("--threads", Math.Min(Environment.ProcessorCount, AnalyzeSettings.MostParseThreads), 1, AnalyzeSettings.MostParseThreads,
             "Threads parsing lines (replay itself is one thread, in order).");
 

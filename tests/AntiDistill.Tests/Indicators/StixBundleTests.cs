@@ -19,7 +19,7 @@ public sealed class StixBundleTests
     {
         // The validator must be able to fail: an indicator without its required pattern is not STIX.
         string json = Encoding.UTF8.GetString(StixBundleWriter.ToUtf8(SampleBundles.Bundle()));
-        string broken = json.Replace("\"pattern_type\": \"stix\",", "", StringComparison.Ordinal);
+        string broken = json.Replace("\"pattern_type\":\"stix\",", "", StringComparison.Ordinal);
         Assert.NotEqual(json, broken);
         Assert.NotEmpty(StixSchemas.Errors(Encoding.UTF8.GetBytes(broken)));
     }

@@ -16,12 +16,12 @@ namespace AntiDistill;
 /// </remarks>
 public static class StixBundleWriter
 {
-    /// <summary>Writes the bundle as indented UTF-8 JSON.</summary>
+    /// <summary>Writes the bundle as UTF-8 JSON, without indentation (a feed is read by machines; 100,000 indicators are a third smaller and load faster).</summary>
     public static void Write(IndicatorBundle bundle, Stream destination)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(destination);
-        using var json = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(destination);
         Write(bundle, json);
     }
 

@@ -24,6 +24,8 @@ internal static class StixPatterns
         [UserAgentPath] = IndicatorKind.UserAgent,
     };
 
+    private static readonly Dictionary<string, IndicatorKind>.AlternateLookup<ReadOnlySpan<char>> QuotedLookup = QuotedEquality.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public static string For(IndicatorKind kind, string value) => kind switch
     {
         IndicatorKind.PromptOpeningFrame => Equal("x-antidistill-prompt:opening_frame", value),
@@ -38,48 +40,57 @@ internal static class StixPatterns
     };
 
     /// <summary>Reads a pattern written by <see cref="For"/>; false for any other pattern.</summary>
-    public static bool TryRead(string pattern, out IndicatorKind kind, out string value)
+    public static bool TryRead(string pattern, out IndicatorKind kind, out string value) => TryRead(pattern.AsSpan(), out kind, out value);
+
+    /// <summary>
+    /// Like <see cref="TryRead(string, out IndicatorKind, out string)"/> on characters: a large feed's patterns are read
+    /// straight from the bundle's bytes, and only the value becomes a string.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<char> pattern, out IndicatorKind kind, out string value)
     {
         kind = default;
         value = "";
-        string p = pattern.Trim();
+        var p = pattern.Trim();
         if (p.Length < 2 || p[0] != '[' || p[^1] != ']')
         {
             return false;
         }
 
         p = p[1..^1].Trim();
-        if (!TrySplit(p, out string path, out string op, out string literal))
+        if (!TrySplit(p, out var path, out var op, out var literal))
         {
             return false;
         }
 
-        if (op == "=" && QuotedEquality.TryGetValue(path, out kind))
+        if (op is "=" && QuotedLookup.TryGetValue(path, out kind))
         {
             return TryUnquote(literal, out value);
         }
 
-        switch (path, op)
+        if (path is "autonomous-system:number" && op is "=")
         {
-            case ("autonomous-system:number", "="):
-                kind = IndicatorKind.Asn;
-                value = literal;
-                return uint.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out _);
-            case ("ipv4-addr:value" or "ipv6-addr:value", "ISSUBSET" or "="):
-                kind = IndicatorKind.NetworkPrefix;
-                return TryUnquote(literal, out value) && value.Contains('/', StringComparison.Ordinal);
-            case ("email-addr:value", "LIKE"):
-                kind = IndicatorKind.EmailDomain;
-                if (TryUnquote(literal, out string like) && like.StartsWith("%@", StringComparison.Ordinal) && like.IndexOfAny(['%', '_'], 2) < 0 && like.Length > 2)
-                {
-                    value = like[2..];
-                    return true;
-                }
-
-                return false;
-            default:
-                return false;
+            kind = IndicatorKind.Asn;
+            value = literal.ToString();
+            return uint.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out _);
         }
+
+        if (path is "ipv4-addr:value" or "ipv6-addr:value" && op is "ISSUBSET" or "=")
+        {
+            kind = IndicatorKind.NetworkPrefix;
+            return TryUnquote(literal, out value) && value.Contains('/', StringComparison.Ordinal);
+        }
+
+        if (path is "email-addr:value" && op is "LIKE")
+        {
+            kind = IndicatorKind.EmailDomain;
+            if (TryUnquote(literal, out string like) && like.StartsWith("%@", StringComparison.Ordinal) && like.IndexOfAny(['%', '_'], 2) < 0 && like.Length > 2)
+            {
+                value = like[2..];
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Equal(string path, string value) => $"[{path} = {Quote(value)}]";
@@ -87,10 +98,10 @@ internal static class StixPatterns
     /// <summary>A STIX pattern string literal: single quotes, with <c>\</c> and <c>'</c> escaped.</summary>
     private static string Quote(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 
-    private static bool TrySplit(string comparison, out string path, out string op, out string literal)
+    private static bool TrySplit(ReadOnlySpan<char> comparison, out ReadOnlySpan<char> path, out ReadOnlySpan<char> op, out ReadOnlySpan<char> literal)
     {
-        path = op = literal = "";
-        int space = comparison.IndexOf(' ', StringComparison.Ordinal);
+        path = op = literal = default;
+        int space = comparison.IndexOf(' ');
         if (space <= 0)
         {
             return false;
@@ -98,8 +109,8 @@ internal static class StixPatterns
 
         // The path may hold quoted parts ('http-request-ext') but no spaces outside them.
         path = comparison[..space];
-        string rest = comparison[(space + 1)..].TrimStart();
-        int opEnd = rest.IndexOf(' ', StringComparison.Ordinal);
+        var rest = comparison[(space + 1)..].TrimStart();
+        int opEnd = rest.IndexOf(' ');
         if (opEnd <= 0)
         {
             return false;
@@ -111,12 +122,21 @@ internal static class StixPatterns
     }
 
     /// <summary>Reads exactly one quoted literal (the whole remainder): a second comparison (AND, OR) or a qualifier fails.</summary>
-    private static bool TryUnquote(string literal, out string value)
+    private static bool TryUnquote(ReadOnlySpan<char> literal, out string value)
     {
         value = "";
         if (literal.Length < 2 || literal[0] != '\'')
         {
             return false;
+        }
+
+        // The common case, no escapes: one string, no builder.
+        var inner = literal[1..];
+        int close = inner.IndexOfAny('\\', '\'');
+        if (close >= 0 && inner[close] == '\'' && close == inner.Length - 1)
+        {
+            value = inner[..close].ToString();
+            return value.Length > 0;
         }
 
         var sb = new StringBuilder(literal.Length);
