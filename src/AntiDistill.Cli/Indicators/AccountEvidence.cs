@@ -9,14 +9,14 @@ namespace AntiDistill.Cli.Indicators;
 /// </summary>
 internal struct AccountEvidence
 {
-    private Values _values;
-    private Counts _counts;
-    private Kinds _kinds;
-
+    // Widest first, so the struct packs into 96 bytes (AccountEvidenceTests).
     public ulong TlsFingerprint;
     public ulong UserAgent;
     public ulong EmailDomain;
+    private Values _values;
     public uint Asn;
+    private Counts _counts;
+    private Kinds _kinds;
 
     public void AddPrompt(in PromptFeatures features)
     {

@@ -16,10 +16,10 @@ public sealed class AccountEvidenceTests
     public void CopyRepeated_TemplateAmongOneOffPrompts_KeepsTheTemplatesFrames()
     {
         var evidence = default(AccountEvidence);
-        var template = Features("Please reason carefully and show each step of your work for this problem: item {0} of the set, then stop.", 0);
+        var template = Features("Please reason carefully and show each step of your work for this problem: item {0}. Answer in full sentences and then stop.", 0);
         for (int i = 0; i < 50; i++)
         {
-            evidence.AddPrompt(Features("Please reason carefully and show each step of your work for this problem: item {0} of the set, then stop.", i));
+            evidence.AddPrompt(Features("Please reason carefully and show each step of your work for this problem: item {0}. Answer in full sentences and then stop.", i));
             evidence.AddPrompt(Features("a one-off question number {0} about gardening tomatoes in a small balcony with little sun in spring", i * 7919));
         }
 
