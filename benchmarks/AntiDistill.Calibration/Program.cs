@@ -87,6 +87,11 @@ AntiDistillationOptions Fit(IReadOnlyList<(string Population, bool IsCampaign, d
     var properties = typeof(RiskWeights).GetProperties().Where(p => p.PropertyType == typeof(double)).ToDictionary(p => p.Name);
     for (int i = 0; i < weights.Length; i++)
     {
+        if ((RiskSignal)i == RiskSignal.IndicatorMatch)
+        {
+            continue; // always 0 here (no feed in the corpora); its weight is set by design, see RiskWeights.IndicatorMatch
+        }
+
         properties[((RiskSignal)i).ToString()].SetValue(options.Risk.Weights, Math.Round(weights[i], 2));
     }
 

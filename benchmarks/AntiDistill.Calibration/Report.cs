@@ -22,6 +22,11 @@ internal static class Report
         for (int i = 0; i < RiskSignalNames.Count; i++)
         {
             var signal = (RiskSignal)i;
+            if (signal == RiskSignal.IndicatorMatch)
+            {
+                continue; // set by design (RiskWeights.IndicatorMatch): the corpora carry no indicator feed to fit it on
+            }
+
             sb.AppendLine($"| Weights.{signal} (`{RiskSignalNames.GetName(signal)}`) | {fitted.Risk.Weights[signal]:0.00} |");
         }
 

@@ -127,9 +127,9 @@ internal static class Markdown
     private static void Row(StringBuilder md, string name, GroupStats g, bool campaign) =>
         md.AppendLine(Invariant($"| {name} | {g.Accounts:N0} | {g.Requests:N0} | {Pct(g.EverFlaggedShare)} | {Pct(g.FlaggedAtEndShare)} | {Pct(g.CampaignShare)} | {Pct(g.ClusteredShare)} | {Median(g)} | {(campaign ? Pct(g.ServedBeforeFlagShare) : "-")} |"));
 
-    private static string Median(GroupStats g) => g.MedianFirstFlag is double m ? m.ToString("0.#", CultureInfo.InvariantCulture) : "-";
+    internal static string Median(GroupStats g) => g.MedianFirstFlag is double m ? m.ToString("0.#", CultureInfo.InvariantCulture) : "-";
 
-    private static string Pct(double share) => (share * 100).ToString(share is > 0 and < 0.001 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + " %";
+    internal static string Pct(double share) => (share * 100).ToString(share is > 0 and < 0.001 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + " %";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

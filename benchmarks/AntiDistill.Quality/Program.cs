@@ -3,6 +3,8 @@
 // benchmarks/results/quality.md.
 //
 //   dotnet run -c Release --project benchmarks/AntiDistill.Quality [-- --corpora DIR] [--seed N] [--scale X] [--days D] [--keep DIR] [--check]
+//   dotnet run -c Release --project benchmarks/AntiDistill.Quality -- --sharing   (issue 15: two providers, one shares a bundle;
+//   writes benchmarks/results/indicator-sharing.md)
 using System.Diagnostics;
 using System.Globalization;
 using AntiDistill.Cli;
@@ -14,7 +16,8 @@ string corpora = Arg("--corpora") ?? Path.GetFullPath(Path.Combine(repo, "..", "
 int seed = int.Parse(Arg("--seed") ?? "1", CultureInfo.InvariantCulture);
 double scale = double.Parse(Arg("--scale") ?? "1", CultureInfo.InvariantCulture);
 int days = int.Parse(Arg("--days") ?? "7", CultureInfo.InvariantCulture);
-string results = Arg("--results") ?? Path.Combine(repo, "benchmarks", "results", "quality.md");
+bool sharing = args.Contains("--sharing");
+string results = Arg("--results") ?? Path.Combine(repo, "benchmarks", "results", sharing ? "indicator-sharing.md" : "quality.md");
 if (!Directory.Exists(corpora))
 {
     Console.Error.WriteLine($"quality: the shared corpora are not at '{corpora}'. Pass --corpora DIR (the benchmark scores on the public corpora, not the built-in generator).");
@@ -27,6 +30,11 @@ string log = Path.Combine(work, "traffic.jsonl");
 string report = Path.Combine(work, "report.json");
 try
 {
+    if (sharing)
+    {
+        return await Sharing.RunAsync(corpora, seed, scale, days, work, results);
+    }
+
     var clock = Stopwatch.StartNew();
     int code = await CliApp.RunAsync(["simulate", "--out", log, "--seed", Invariant(seed), "--scale", Invariant(scale), "--days", Invariant(days), "--corpora", corpora]);
     var simulate = clock.Elapsed;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using AntiDistill.Cli.Analyze;
+using AntiDistill.Cli.Indicators;
 using AntiDistill.Cli.Simulate;
 
 namespace AntiDistill.Cli;
@@ -28,6 +29,7 @@ internal static class CliApp
             new VersionOption(),
             AnalyzeCommand.Create(),
             SimulateCommand.Create(),
+            IndicatorsCommand.Create(),
         };
 
         var configuration = new InvocationConfiguration();

@@ -33,16 +33,25 @@ internal static class AnalyzeCommand
             "Seconds of log time within which out-of-order records are put back in ts order.");
         var maxAccounts = NumberOption.Int("--max-accounts", 1_000_000, 1, int.MaxValue,
             ("Most accounts the engine scores at once (about 0.7 KiB each; linkage adds about 1.3 KiB each for up to 1,000,000 accounts, whatever this is); "
-            + "the least recently active make room. Not a bound on the whole run: every distinct account of the log also keeps about 100 bytes plus twice its name's length for the report."));
+            + "the least recently active make room. Not a bound on the whole run: every distinct account of the log also keeps about 200 bytes plus twice its name's length for the report and for indicator export."));
         var threads = NumberOption.Int("--threads", Math.Min(Environment.ProcessorCount, AnalyzeSettings.MostParseThreads), 1, AnalyzeSettings.MostParseThreads,
             "Threads parsing lines (replay itself is one thread, in order).");
+
+        var indicators = new Option<string[]>("--indicators")
+        {
+            Description = "STIX 2.1 indicator bundles (antidistill indicators export, or another provider's) to match every record against; repeatable.",
+            HelpName = "bundle.json",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var trust = NumberOption.Double("--indicator-trust", 1, t => t is >= 0 and <= 1, "between 0 and 1",
+            "How much to believe the --indicators bundles: multiplies every indicator's weight.");
 
         var command = new Command("analyze", "Replay a request log (request-log v1) through the engine and write a report (report v1). "
             + "Exit codes: 0 done, 1 usage error, 2 the log cannot be read or the report written, 3 a bad line under --strict, "
             + "4 a cut or corrupt gzip log (the report covers the records before the damage and says so; under --strict none is written), "
             + "5 no valid record in the log (the report is written, empty).")
         {
-            log, output, html, strict, maxLine, window, maxAccounts, threads,
+            log, output, html, strict, maxLine, window, maxAccounts, threads, indicators, trust,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -57,6 +66,8 @@ internal static class AnalyzeCommand
                 ReorderWindow = TimeSpan.FromSeconds(parse.GetValue(window)),
                 MaxAccounts = parse.GetValue(maxAccounts),
                 ParseThreads = parse.GetValue(threads),
+                IndicatorFiles = parse.GetValue(indicators) ?? [],
+                IndicatorTrust = parse.GetValue(trust),
 
                 // A bar only for a person watching: not when stderr is a file, a pipe, or a test's writer.
                 ShowProgress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected,

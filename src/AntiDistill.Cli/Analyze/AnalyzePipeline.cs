@@ -155,7 +155,7 @@ internal sealed class AnalyzePipeline
 
     private void Parse(BlockingCollection<LineBatch> work, CancellationToken cancellationToken)
     {
-        var parser = new RecordParser(_hasher);
+        var parser = new RecordParser(_hasher, clear: _replay.Evidence.Clear);
         foreach (var batch in work.GetConsumingEnumerable(cancellationToken))
         {
             for (int i = 0; i < batch.LineCount; i++)

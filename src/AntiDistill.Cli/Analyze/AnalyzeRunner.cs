@@ -48,6 +48,7 @@ internal static class AnalyzeRunner
         options.Accounts.MaxAccounts = settings.MaxAccounts;
         var time = new ReplayClock();
         var engine = new DistillationEngine(options, time);
+        engine.Indicators = await Indicators.IndicatorFiles.LoadAsync(settings, engine.Identities, error, cancellationToken).ConfigureAwait(false);
 
         using var source = LogSource.Open(settings.LogPath);
         AnalyzePipeline? pipeline = null;

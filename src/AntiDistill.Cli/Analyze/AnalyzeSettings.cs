@@ -42,6 +42,12 @@ internal sealed record AnalyzeSettings
     /// <summary>Threads that parse lines; by default one per core.</summary>
     public int ParseThreads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>STIX 2.1 indicator bundles whose indicators every record is matched against (see docs/indicators.md).</summary>
+    public IReadOnlyList<string> IndicatorFiles { get; init; } = [];
+
+    /// <summary>The trust given to those bundles, in [0, 1]: multiplies every indicator's weight.</summary>
+    public double IndicatorTrust { get; init; } = 1;
+
     /// <summary>Whether to draw a progress bar on standard error.</summary>
     public bool ShowProgress { get; init; }
 }

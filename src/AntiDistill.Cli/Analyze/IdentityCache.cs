@@ -12,20 +12,27 @@ internal sealed class IdentityCache
     private const int Capacity = 100_000;
 
     private readonly IdentityHasher _hasher;
+    private readonly Indicators.ClearValues? _clear;
     private readonly Dictionary<byte[], ulong> _values = new(ByteArrayComparer.Instance);
     private readonly Dictionary<byte[], ulong> _prefixes = new(ByteArrayComparer.Instance);
     private readonly Dictionary<byte[], ulong>.AlternateLookup<ReadOnlySpan<byte>> _valueLookup;
     private readonly Dictionary<byte[], ulong>.AlternateLookup<ReadOnlySpan<byte>> _prefixLookup;
 
-    public IdentityCache(IdentityHasher hasher)
+    public IdentityCache(IdentityHasher hasher, Indicators.ClearValues? clear = null)
     {
         _hasher = hasher;
+        _clear = clear;
         _valueLookup = _values.GetAlternateLookup<ReadOnlySpan<byte>>();
         _prefixLookup = _prefixes.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     /// <summary>The keyed hash of an identifier, as <see cref="IdentityHasher.Hash(ReadOnlySpan{byte})"/> gives it; 0 for empty.</summary>
-    public ulong Hash(ReadOnlySpan<byte> utf8)
+    public ulong Hash(ReadOnlySpan<byte> utf8) => Hash(utf8, shareable: false);
+
+    /// <summary>Like <see cref="Hash(ReadOnlySpan{byte})"/> for a value that may be shared in an indicator bundle (JA4, user agent, e-mail domain): its clear text is recorded too.</summary>
+    public ulong HashShareable(ReadOnlySpan<byte> utf8) => Hash(utf8, shareable: true);
+
+    private ulong Hash(ReadOnlySpan<byte> utf8, bool shareable)
     {
         if (utf8.IsEmpty)
         {
@@ -37,6 +44,10 @@ internal sealed class IdentityCache
             Bound(_values);
             hash = _hasher.Hash(utf8);
             _valueLookup[utf8] = hash;
+            if (shareable)
+            {
+                _clear?.Record(hash, utf8);
+            }
         }
 
         return hash;
@@ -55,6 +66,10 @@ internal sealed class IdentityCache
             Bound(_prefixes);
             hash = IPAddress.TryParse(utf8, out var address) ? _hasher.IpPrefix(address) : 0;
             _prefixLookup[utf8] = hash;
+            if (address is not null)
+            {
+                _clear?.RecordPrefix(hash, address);
+            }
         }
 
         return hash;

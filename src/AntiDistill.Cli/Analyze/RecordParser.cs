@@ -24,9 +24,9 @@ internal sealed class RecordParser
     private byte[] _scratch = new byte[1024];
     private byte[] _rest = new byte[256];
 
-    public RecordParser(IdentityHasher hasher, RequestBodyReader? bodies = null)
+    public RecordParser(IdentityHasher hasher, RequestBodyReader? bodies = null, Indicators.ClearValues? clear = null)
     {
-        _identities = new IdentityCache(hasher);
+        _identities = new IdentityCache(hasher, clear);
         _bodies = bodies ?? RequestBodyReader.Default;
     }
 
@@ -323,7 +323,12 @@ internal sealed class RecordParser
                             return FieldName(field) + " must be a string";
                         }
 
-                        client.Set(field, field == Field.Ip ? _identities.IpPrefix(StringValue(ref reader)) : _identities.Hash(StringValue(ref reader)));
+                        client.Set(field, field switch
+                        {
+                            Field.Ip => _identities.IpPrefix(StringValue(ref reader)),
+                            Field.UserAgent or Field.TlsFingerprint or Field.EmailDomain => _identities.HashShareable(StringValue(ref reader)),
+                            _ => _identities.Hash(StringValue(ref reader)),
+                        });
                         break;
                 }
             }

@@ -41,6 +41,9 @@ internal sealed class ReplayStage
 
     public Timeline Timeline { get; } = new();
 
+    /// <summary>The unkeyed evidence an indicator export needs (prompt fingerprints, client values, prefixes).</summary>
+    public Indicators.EvidenceCollector Evidence { get; } = new();
+
     /// <summary>Lines read so far, bad ones included.</summary>
     public long Lines { get; private set; }
 
@@ -141,6 +144,7 @@ internal sealed class ReplayStage
             });
         }
 
+        Evidence.Add(record.AccountIndex, record.Features, record.Client);
         ref var account = ref Accounts[record.AccountIndex];
         account.Requests++;
         account.FirstTicks = account.Requests == 1 ? ticks : Math.Min(account.FirstTicks, ticks);

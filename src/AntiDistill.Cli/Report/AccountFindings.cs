@@ -13,13 +13,15 @@ internal sealed class AccountFindings : IReadOnlyList<AccountFinding>
     private readonly DistillationEngine _engine;
     private readonly AccountTable _table;
     private readonly Dictionary<ulong, string> _clusterOf;
+    private readonly Dictionary<int, List<Indicators.ShareableEvidence>> _shareable;
     private readonly Key[] _order;
 
-    public AccountFindings(DistillationEngine engine, AccountTable table, Dictionary<ulong, string> clusterOf)
+    public AccountFindings(DistillationEngine engine, AccountTable table, Dictionary<ulong, string> clusterOf, Dictionary<int, List<Indicators.ShareableEvidence>> shareable)
     {
         _engine = engine;
         _table = table;
         _clusterOf = clusterOf;
+        _shareable = shareable;
         _order = new Key[table.Count];
         for (int row = 0; row < table.Count; row++)
         {
@@ -67,6 +69,8 @@ internal sealed class AccountFindings : IReadOnlyList<AccountFinding>
             FirstTs = ReportBuilder.At(entry.FirstTicks),
             LastTs = ReportBuilder.At(entry.LastTicks),
             Evicted = !tracked,
+            Shareable = _shareable.TryGetValue(row, out var shareable) ? shareable : [],
+            IndicatorMatch = tracked ? assessment.MatchedIndicator : null,
             Signals = tracked ? ReportBuilder.SignalsOf(assessment.Signals) : [],
         };
     }

@@ -79,6 +79,12 @@ internal sealed record AccountFinding
 
     public DateTimeOffset LastTs { get; init; }
 
+    /// <summary>For a flagged account in no cluster: the evidence an indicator export may share (optional report field <c>shareable_evidence</c>).</summary>
+    public IReadOnlyList<Indicators.ShareableEvidence> Shareable { get; init; } = [];
+
+    /// <summary>The imported indicator the account matched most strongly (optional report field <c>indicator_match</c>), or null.</summary>
+    public Indicator? IndicatorMatch { get; init; }
+
     /// <summary>True when the engine's store had to drop the account (more accounts than <c>--max-accounts</c>): risk and verdict are those after its last request, signals unknown.</summary>
     public bool Evicted { get; init; }
 
@@ -107,6 +113,9 @@ internal sealed record ClusterFinding
     public double SharedTemplateRisk { get; init; }
 
     public required IReadOnlyList<SignalEntry> Signals { get; init; }
+
+    /// <summary>When flagged: the evidence an indicator export may share (optional report field <c>shareable_evidence</c>).</summary>
+    public IReadOnlyList<Indicators.ShareableEvidence> Shareable { get; init; } = [];
 }
 
 /// <summary>Requests per bucket by the verdict the streaming engine gave each one at the time.</summary>

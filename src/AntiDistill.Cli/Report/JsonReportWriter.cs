@@ -158,6 +158,22 @@ internal static class JsonReportWriter
         }
 
         WriteSignals(json, account.Signals);
+        if (account.IndicatorMatch is { } match)
+        {
+            // Optional field (docs/indicators.md): which imported indicator explains the indicator_match signal.
+            json.WriteStartObject("indicator_match");
+            json.WriteString("id", match.Id);
+            json.WriteString("producer", match.Producer);
+            json.WriteString("kind", IndicatorKindNames.GetName(match.Kind));
+            if (match.Campaign is { } campaign)
+            {
+                json.WriteString("campaign", campaign);
+            }
+
+            json.WriteEndObject();
+        }
+
+        WriteShareable(json, account.Shareable);
         json.WriteEndObject();
     }
 
@@ -192,7 +208,31 @@ internal static class JsonReportWriter
         json.WriteNumber("largest_member", cluster.DistinctContent.LargestMember);
         json.WriteEndObject();
         json.WriteNumber("shared_template_risk", cluster.SharedTemplateRisk); // extra field: report v1 readers ignore unknown ones
+        WriteShareable(json, cluster.Shareable);
         json.WriteEndObject();
+    }
+
+    /// <summary>Optional field (docs/indicators.md): unkeyed values another provider can recompute, with who carried them.</summary>
+    private static void WriteShareable(Utf8JsonWriter json, IReadOnlyList<Indicators.ShareableEvidence> shareable)
+    {
+        if (shareable.Count == 0)
+        {
+            return;
+        }
+
+        json.WriteStartArray("shareable_evidence");
+        foreach (var e in shareable)
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", IndicatorKindNames.GetName(e.Kind));
+            json.WriteString("value", e.Value);
+            json.WriteNumber("accounts", e.Accounts);
+            json.WriteNumber("all_accounts", e.AllAccounts);
+            json.WriteNumber("organic_accounts", e.OrganicAccounts);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteSignals(Utf8JsonWriter json, IReadOnlyList<SignalEntry> signals)

@@ -8,8 +8,9 @@ internal static class ReportBuilder
     public static AnalysisReport Build(DistillationEngine engine, ReplayStage replay, long badLines, LogSource source, RiskModelOptions risk)
     {
         var table = replay.Accounts;
-        var clusters = BuildClusters(engine, table, out var clusterOf);
-        var accounts = new AccountFindings(engine, table, clusterOf);
+        var clusters = BuildClusters(engine, table, out var clusterOf, out var memberRows);
+        var lone = AddShareable(engine, replay, clusters, memberRows, clusterOf);
+        var accounts = new AccountFindings(engine, table, clusterOf, lone);
 
         return new AnalysisReport
         {
@@ -34,10 +35,58 @@ internal static class ReportBuilder
         };
     }
 
-    private static List<ClusterFinding> BuildClusters(DistillationEngine engine, AccountTable table, out Dictionary<ulong, string> clusterOf)
+    /// <summary>
+    /// Fills the shareable evidence of flagged clusters (in place) and returns that of flagged lone accounts by row: what
+    /// <c>antidistill indicators export</c> reads back from the report.
+    /// </summary>
+    private static Dictionary<int, List<Indicators.ShareableEvidence>> AddShareable(DistillationEngine engine, ReplayStage replay,
+        List<ClusterFinding> clusters, Dictionary<string, List<int>> memberRows, Dictionary<ulong, string> clusterOf)
+    {
+        var table = replay.Accounts;
+        var groups = new List<IReadOnlyList<int>>();
+        var flaggedClusters = new List<int>();
+        for (int i = 0; i < clusters.Count; i++)
+        {
+            if (clusters[i].Verdict >= Verdict.Suspicious)
+            {
+                flaggedClusters.Add(i);
+                groups.Add(memberRows[clusters[i].Id]);
+            }
+        }
+
+        var loneRows = new List<int>();
+        for (int row = 0; row < table.Count; row++)
+        {
+            ref var entry = ref table[row];
+            var verdict = engine.TryAssess(entry.Id, out var assessment) ? assessment.Verdict : entry.LastVerdict;
+            if (verdict >= Verdict.Suspicious && !clusterOf.ContainsKey(entry.Id.Value))
+            {
+                loneRows.Add(row);
+                groups.Add([row]);
+            }
+        }
+
+        var summaries = replay.Evidence.Summarize(groups, row => table[row].FirstFlagged > 0, table.Count);
+        for (int i = 0; i < flaggedClusters.Count; i++)
+        {
+            clusters[flaggedClusters[i]] = clusters[flaggedClusters[i]] with { Shareable = summaries[i] };
+        }
+
+        var lone = new Dictionary<int, List<Indicators.ShareableEvidence>>();
+        for (int i = 0; i < loneRows.Count; i++)
+        {
+            lone[loneRows[i]] = summaries[flaggedClusters.Count + i];
+        }
+
+        return lone;
+    }
+
+    private static List<ClusterFinding> BuildClusters(DistillationEngine engine, AccountTable table, out Dictionary<ulong, string> clusterOf,
+        out Dictionary<string, List<int>> memberRows)
     {
         var result = new List<ClusterFinding>();
         clusterOf = [];
+        memberRows = [];
         foreach (var cluster in engine.GetClusters())
         {
             if (cluster.Accounts.Count < 2)
@@ -46,11 +95,13 @@ internal static class ReportBuilder
             }
 
             var names = new List<string>(cluster.Accounts.Count);
+            var rows = new List<int>(cluster.Accounts.Count);
             int requests = 0;
             foreach (var id in cluster.Accounts)
             {
                 if (table.TryFind(id, out int row))
                 {
+                    rows.Add(row);
                     names.Add(table.Name(row));
                     requests += table[row].Requests;
                 }
@@ -63,6 +114,7 @@ internal static class ReportBuilder
                 .Select(kv => new EvidenceEntry(LinkKindNames.GetName(kv.Key), kv.Value))
                 .ToList();
             string clusterId = cluster.Id.ToString();
+            memberRows[clusterId] = rows;
             foreach (var id in cluster.Accounts)
             {
                 clusterOf[id.Value] = clusterId;

@@ -50,9 +50,13 @@ internal static class SimulateCommand
             }
         });
 
+        var providers = NumberOption.Int("--providers", 1, 1, 64,
+            "Split the simulated world between this many providers (every account goes to one; campaigns keep one recipe and infrastructure across them).", "M");
+        var provider = NumberOption.Int("--provider", 0, 0, 63, "Which provider's share to write (0 to --providers minus 1).", "N");
+
         var command = new Command("simulate", "Write realistic simulated traffic in request-log v1, with a truth file (account -> population).")
         {
-            output, seed, scale, days, start, corpora,
+            output, seed, scale, days, start, corpora, providers, provider,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -62,7 +66,9 @@ internal static class SimulateCommand
                 parse.GetValue(scale),
                 parse.GetValue(days),
                 parse.GetValue(start),
-                parse.GetValue(corpora)?.FullName);
+                parse.GetValue(corpora)?.FullName,
+                parse.GetValue(providers),
+                parse.GetValue(provider));
             return Task.FromResult(Run(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation));
         });
         return command;
@@ -74,6 +80,12 @@ internal static class SimulateCommand
         if (settings.Scale * settings.Days > MaxScaleDays)
         {
             stderr.WriteLine($"simulate: --scale times --days must be at most {MaxScaleDays} (e.g. --scale 10 for seven days): the simulation is held in memory.");
+            return 1;
+        }
+
+        if (settings.Provider >= settings.Providers)
+        {
+            stderr.WriteLine("simulate: --provider must be less than --providers.");
             return 1;
         }
 
@@ -117,4 +129,4 @@ internal static class SimulateCommand
 }
 
 /// <summary>What <c>antidistill simulate</c> was asked for.</summary>
-internal sealed record SimulationSettings(string Output, int Seed, double Scale, int Days, DateTimeOffset Start, string? Corpora);
+internal sealed record SimulationSettings(string Output, int Seed, double Scale, int Days, DateTimeOffset Start, string? Corpora, int Providers = 1, int Provider = 0);

@@ -11,6 +11,10 @@ internal static class SimulationRun
     public static (long Records, int Accounts, long Bytes) Write(SimulationSettings settings, PromptLibrary prompts, CancellationToken cancellation)
     {
         var traffic = SimulationMix.Create(settings.Scale).Generate(settings.Seed, prompts, settings.Start, TimeSpan.FromDays(settings.Days));
+        if (settings.Providers > 1)
+        {
+            traffic.RemoveAll(r => ProviderSplit.Of(r.Account, settings.Providers) != settings.Provider);
+        }
         cancellation.ThrowIfCancellationRequested();
 
         var truth = new TruthFile();

@@ -22,6 +22,10 @@ internal sealed class AccountState
     public ContentProfile Profile;
     public ServedCounters Served;
 
+    /// <summary>The strongest imported-indicator match of any of the account's requests (the <see cref="RiskSignal.IndicatorMatch"/> value), and which indicator it was.</summary>
+    public float IndicatorStrength;
+    public Indicator? MatchedIndicator;
+
     /// <summary>The account's node in the linkage graph (0 until the linker has seen it); see <see cref="Linker"/>.</summary>
     public int LinkNode;
 
@@ -49,6 +53,8 @@ internal sealed class AccountState
         NearestDistances = default;
         Profile = default;
         Served = default;
+        IndicatorStrength = 0;
+        MatchedIndicator = null;
         LinkNode = 0;
         Referenced = false;
         Replica?.Reset();
@@ -90,6 +96,16 @@ internal sealed class AccountState
         }
 
         Replica?.Observe(request, features.Template, nearest < 64 ? nearest / DistanceBucketWidth : -1);
+    }
+
+    /// <summary>Keeps the strongest indicator match seen.</summary>
+    public void ObserveIndicator(in IndicatorMatch match)
+    {
+        if (match.Strength > IndicatorStrength)
+        {
+            IndicatorStrength = match.Strength;
+            MatchedIndicator = match.Strongest;
+        }
     }
 
     /// <summary>Folds the served half of one of this account's exchanges in.</summary>
@@ -136,6 +152,7 @@ internal sealed class AccountState
     public void ComputeSignals(RiskModelOptions options, Span<float> values)
     {
         Activity.ComputeSignals(options, values);
+        values[(int)RiskSignal.IndicatorMatch] = IndicatorStrength; // outside evidence: not shrunk while the account is young
         int n = Math.Max(1, Activity.Requests);
         double confidence = n / (double)(n + options.EvidenceRequests);
         values[(int)RiskSignal.TemplateRepetition] = (float)(n < 2 ? 0 : Math.Clamp(Templates.TopCount / (double)n, 0, 1) * confidence);

@@ -21,6 +21,7 @@ public sealed class DistillationEngine
     private readonly Linker? _linker;
     private readonly long _signupBurstMs;
     private readonly long _synchronyMs;
+    private IndicatorSet _indicators = IndicatorSet.Empty;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">Validated options (see <see cref="AntiDistillationOptions"/>).</param>
@@ -45,6 +46,16 @@ public sealed class DistillationEngine
 
     /// <summary>Hashes customer identifiers with this engine's identity key.</summary>
     public IdentityHasher Identities { get; }
+
+    /// <summary>
+    /// The imported indicators every request is matched against (<see cref="IndicatorSet.Empty"/> by default). Setting it
+    /// swaps the whole set atomically; a request in flight finishes with the set it started with.
+    /// </summary>
+    public IndicatorSet Indicators
+    {
+        get => Volatile.Read(ref _indicators);
+        set => Volatile.Write(ref _indicators, value ?? IndicatorSet.Empty);
+    }
 
     /// <summary>Accounts currently tracked.</summary>
     public int TrackedAccounts => _accounts.Count;
@@ -74,10 +85,13 @@ public sealed class DistillationEngine
         int node;
         ulong cadence = 0;
         var bands = default(ProfileBands);
+        var match = Indicators.Match(features, observation.Client, summary.TimestampMs);
 
         using (_accounts.EnterForUpdate(observation.Account, out var state))
         {
             state.Observe(summary, features);
+            state.ObserveIndicator(match);
+            assessment.MatchedIndicator = state.MatchedIndicator;
             if (state.Replica is { Dirty: false } own)
             {
                 own.Dirty = Replica!.Enqueue(observation.Account);
@@ -144,6 +158,7 @@ public sealed class DistillationEngine
 
             state.ComputeSignals(_risk.Options, values);
             assessment.Requests = state.Requests;
+            assessment.MatchedIndicator = state.MatchedIndicator;
             node = state.LinkNode;
         }
 
@@ -239,6 +254,21 @@ public sealed class DistillationEngine
 
             return (IReadOnlyList<ClusterSummary>)result;
         });
+    }
+
+    /// <summary>
+    /// Exports one cluster as an indicator campaign another provider can match: its prompt frames and system-prompt
+    /// fingerprints that its accounts repeated and no account outside it used (see docs/indicators.md). Client and
+    /// network values are left out: the engine holds them only as keyed hashes. Write the result with
+    /// <see cref="StixBundleWriter"/>. Allocates; off the request path. Null when the cluster is unknown or linkage is off.
+    /// </summary>
+    /// <param name="cluster">The cluster (e.g. <see cref="Assessment.Cluster"/>).</param>
+    /// <param name="producer">The exporting organization's name, for the indicators' ids and explanations.</param>
+    /// <param name="validFor">How long from now the indicators hold.</param>
+    public IndicatorCampaign? ExportCluster(ClusterId cluster, string producer, TimeSpan validFor)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(producer);
+        return _linker is null ? null : ClusterExport.Export(this, _linker, cluster, producer, _time.GetUtcNow(), validFor);
     }
 
     /// <summary>Merges the members' distinct-content sketches (off the request path, one shard lock at a time).</summary>

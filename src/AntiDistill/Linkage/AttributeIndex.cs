@@ -25,6 +25,9 @@ internal sealed class AttributeIndex(LinkageOptions options)
         return entry;
     }
 
+    /// <summary>Every indexed value with its entry (for exports, under the linker's lock).</summary>
+    public IEnumerable<KeyValuePair<(LinkKind Kind, ulong Value), Entry>> Entries => _entries;
+
     /// <summary>Forgets values seen by one account only, then the least recently used half if that is not enough.</summary>
     private void Shrink()
     {
@@ -58,6 +61,9 @@ internal sealed class AttributeIndex(LinkageOptions options)
         private int[]? _harvestUses;
 
         public int Count { get; private set; }
+
+        /// <summary>Prompt frames only: where the value was seen, 1 as an opening, 2 as a closing (both bits when both), so an export can say which.</summary>
+        public byte Positions { get; set; }
 
         /// <summary>Distinct accounts that ever used the value (approximate once more than the depth came and went).</summary>
         public int Distinct { get; private set; }

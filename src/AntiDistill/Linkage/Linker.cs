@@ -81,6 +81,59 @@ internal sealed class Linker
     /// <summary>The smallest member account of a cluster, or 0; from any thread.</summary>
     public ulong AnchorOf(int cluster) => cluster <= 0 ? 0 : _graph.AnchorOf(cluster);
 
+    /// <summary>
+    /// The unkeyed content values (prompt frames with their position, system prompts) that members of one cluster used,
+    /// with how many of the value's recent accounts are members and how many are not. Off the request path, under the lock.
+    /// </summary>
+    public List<(IndicatorKind Kind, ulong Value, int Members, int Outsiders)> ContentOf(int cluster)
+    {
+        var result = new List<(IndicatorKind, ulong, int, int)>();
+        lock (_gate)
+        {
+            int root = _graph.RootOfCluster(cluster);
+            var members = new HashSet<int>(_graph.Members(root));
+            foreach (var ((kind, value), entry) in _index.Entries)
+            {
+                if (kind is not (LinkKind.PromptFrame or LinkKind.SystemPrompt))
+                {
+                    continue;
+                }
+
+                int inside = 0;
+                for (int i = 0; i < entry.Count; i++)
+                {
+                    inside += members.Contains(entry.NodeAt(i)) ? 1 : 0;
+                }
+
+                if (inside == 0)
+                {
+                    continue;
+                }
+
+                // Outsiders: accounts the index ever saw with the value beyond the members it holds now (an approximate
+                // count once more than its depth came and went, never an undercount of the recent ones).
+                int outsiders = Math.Max(entry.Count - inside, entry.Distinct - inside);
+                if (kind == LinkKind.SystemPrompt)
+                {
+                    result.Add((IndicatorKind.SystemPrompt, value, inside, outsiders));
+                    continue;
+                }
+
+                if ((entry.Positions & 1) != 0)
+                {
+                    result.Add((IndicatorKind.PromptOpeningFrame, value, inside, outsiders));
+                }
+
+                if ((entry.Positions & 2) != 0)
+                {
+                    result.Add((IndicatorKind.PromptClosingFrame, value, inside, outsiders));
+                }
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Runs <paramref name="read"/> on the graph with no processing going on (for summaries).</summary>
     public T Read<T>(Func<ClusterGraph, T> read)
     {
@@ -165,8 +218,8 @@ internal sealed class Linker
         Link(LinkKind.EmailDomain, e.EmailDomain, node, now, 4);
         Link(LinkKind.SignupBurst, e.SignupBucket, node, now, 5);
         Link(LinkKind.SystemPrompt, e.SystemPrompt, node, now, 6);
-        LinkFrame(e.Opening, node, now, request);
-        LinkFrame(e.Closing, node, now, request);
+        LinkFrame(e.Opening, node, now, request, position: 1);
+        LinkFrame(e.Closing, node, now, request, position: 2);
         if (e.SynchronyBucket != 0 && e.SynchronyBucket != _lastBucket[node])
         {
             _lastBucket[node] = e.SynchronyBucket;
@@ -253,7 +306,7 @@ internal sealed class Linker
     }
 
     /// <summary>A prompt frame: counted per account for its template cohort, then pair evidence like any other value.</summary>
-    private void LinkFrame(ulong value, int node, long now, RequestSummary? request)
+    private void LinkFrame(ulong value, int node, long now, RequestSummary? request, byte position)
     {
         if (value == 0)
         {
@@ -261,6 +314,7 @@ internal sealed class Linker
         }
 
         var entry = _index.Get(LinkKind.PromptFrame, value);
+        entry.Positions |= position;
         int uses = entry.Touch(node, now, _options.IndexDepth, countUses: true, request is { } r && IsHarvestShaped(r));
         JoinCohort(entry, node, uses, request);
         AddPairEvidence(LinkKind.PromptFrame, entry, node, now);

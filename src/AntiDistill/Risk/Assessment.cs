@@ -30,6 +30,9 @@ public struct Assessment
     /// <summary>How many requests of this account the engine has seen, this one included.</summary>
     public int Requests { get; internal set; }
 
+    /// <summary>The imported indicator behind <see cref="RiskSignal.IndicatorMatch"/> (its id and producer explain the signal), or null.</summary>
+    public Indicator? MatchedIndicator { get; internal set; }
+
     /// <summary>Each signal's value and contribution, in <see cref="RiskSignal"/> order.</summary>
     [UnscopedRef]
     public readonly ReadOnlySpan<SignalScore> Signals => _signals;

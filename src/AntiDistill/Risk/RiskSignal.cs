@@ -53,13 +53,19 @@ public enum RiskSignal
     /// whether or not the request switched reasoning on. Reasoning withheld by the host does not count.
     /// </summary>
     ReasoningTake,
+
+    /// <summary>
+    /// How strongly the account's requests matched imported indicators (<see cref="IndicatorSet"/>): the strongest
+    /// match so far, weighted by the indicator's confidence, its feed's trust and its kind, fading after it expires.
+    /// </summary>
+    IndicatorMatch,
 }
 
 /// <summary>Names of the signals as they appear in reports and logs.</summary>
 public static class RiskSignalNames
 {
     /// <summary>Number of signals.</summary>
-    public const int Count = 13;
+    public const int Count = 14;
 
     /// <summary>The snake_case name used in reports (e.g. <c>cot_elicitation</c>).</summary>
     public static string GetName(RiskSignal signal) => signal switch
@@ -77,6 +83,7 @@ public static class RiskSignalNames
         RiskSignal.Volume => "volume",
         RiskSignal.LongAnswers => "long_answers",
         RiskSignal.ReasoningTake => "reasoning_take",
+        RiskSignal.IndicatorMatch => "indicator_match",
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
     };
 }

@@ -63,6 +63,14 @@ public sealed class RiskWeights
     [Range(-50, 50)]
     public double ReasoningTake { get; set; } = 0.27;
 
+    /// <summary>
+    /// Weight of <see cref="RiskSignal.IndicatorMatch"/>. Set by design, not by the calibration (its corpora carry no
+    /// feed): with the default bias a match of strength 0.54 alone rates an account suspicious and 0.82 campaign, so a
+    /// frame a trusted producer gave 85 confidence flags on the first request while a JA4 or an ASN alone never does.
+    /// </summary>
+    [Range(-50, 50)]
+    public double IndicatorMatch { get; set; } = 8.0;
+
     /// <summary>The weight of one signal.</summary>
     public double this[RiskSignal signal] => signal switch
     {
@@ -79,6 +87,7 @@ public sealed class RiskWeights
         RiskSignal.Volume => Volume,
         RiskSignal.LongAnswers => LongAnswers,
         RiskSignal.ReasoningTake => ReasoningTake,
+        RiskSignal.IndicatorMatch => IndicatorMatch,
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
     };
 

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace AntiDistill.Cli.Indicators;
+
+/// <summary>
+/// The clear text behind the keyed hashes of the values that may be shared (JA4, <c>User-Agent</c>, e-mail domain, and
+/// the /24 or /48 prefix of an address), recorded by the parsing threads the first time they hash a value, so that an
+/// exported bundle can carry what another provider can recompute. Account ids, API keys, cards, devices and whole
+/// addresses are never recorded here: there is no way to ask for them.
+/// </summary>
+internal sealed class ClearValues
+{
+    /// <summary>Bound on the map: past it, new values are not recorded (and so cannot be exported), memory stays bounded.</summary>
+    private const int Capacity = 1_000_000;
+
+    private readonly ConcurrentDictionary<ulong, string> _values = new();
+
+    public void Record(ulong hash, ReadOnlySpan<byte> utf8)
+    {
+        if (hash != 0 && _values.Count < Capacity && !_values.ContainsKey(hash))
+        {
+            _values.TryAdd(hash, Encoding.UTF8.GetString(utf8));
+        }
+    }
+
+    /// <summary>Records the prefix of <paramref name="address"/> in CIDR notation under its keyed prefix hash.</summary>
+    public void RecordPrefix(ulong hash, IPAddress address)
+    {
+        if (hash == 0 || _values.Count >= Capacity || _values.ContainsKey(hash))
+        {
+            return;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        bool v4 = address.AddressFamily == AddressFamily.InterNetwork;
+        _values.TryAdd(hash, new IPNetwork(Mask(address, v4 ? 24 : 48), v4 ? 24 : 48).ToString());
+    }
+
+    public string? Get(ulong hash) => _values.GetValueOrDefault(hash);
+
+    private static IPAddress Mask(IPAddress address, int bits)
+    {
+        byte[] bytes = address.GetAddressBytes();
+        for (int i = bits / 8; i < bytes.Length; i++)
+        {
+            bytes[i] = 0;
+        }
+
+        return new IPAddress(bytes);
+    }
+}
