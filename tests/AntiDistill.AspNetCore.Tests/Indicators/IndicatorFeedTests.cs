@@ -78,7 +78,7 @@ public sealed class IndicatorFeedTests
         {
             Url(o, server);
             o.MaxBytes = 100_000;
-            o.Timeout = TimeSpan.FromMilliseconds(300);
+            o.Timeout = TimeSpan.FromSeconds(3); // room for a cold first fetch on a busy machine; the slow server below waits 30 s
         }));
         using var rejections = new MetricCollector<long>(feeds.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), AntiDistillationMetrics.MeterName, "antidistill.indicator_feed.rejections");
         await feeds.RefreshAsync();
@@ -93,7 +93,7 @@ public sealed class IndicatorFeedTests
             "unknown_patterns" => Serve(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Bundle("64500")).Replace("autonomous-system:number", "file:size", StringComparison.Ordinal))),
             "expired" => Serve(Bundle("64500", until: Now.AddDays(-30))),
             "oversized" => Serve(new byte[200_000]),
-            "timeout" => async context => await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted),
+            "timeout" => async context => await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted),
             _ => context => { context.Response.StatusCode = 500; return Task.CompletedTask; },
         };
         feeds.Time.Advance(TimeSpan.FromMinutes(1));
