@@ -21,12 +21,6 @@ internal static class SimulationMix
         (() => new OrganicCodingAgent { Format = ApiFormat.OpenAIResponses }, 20),
         (() => new OrganicBatchJob(), 6),
         (() => new OrganicBenchmarkEvaluator(), 10),
-
-        // The organic traffic the quiet campaigns would be confused with.
-        (() => new OrganicLongAnswers(), 300),
-        (() => new OrganicStudent(), 150),
-        (() => new OrganicManualEval(), 20),
-        (() => new OrganicTemplatePaster(), 200),
     ];
 
     /// <summary>Teams: each part is its own company (one card, one org), so several parts of a few accounts.</summary>
@@ -41,6 +35,19 @@ internal static class SimulationMix
         (() => new CampaignCamouflaged(), 100),
         (() => new CampaignCotSweep(), 20),
         (() => new CampaignGradingSweep(), 10),
+    ];
+
+    /// <summary>
+    /// Added after the others, so that every earlier part keeps its place and therefore its random stream (each part's
+    /// Random derives from the seed and its index): the older populations' traffic stays what it was.
+    /// </summary>
+    private static readonly (Func<Population> Create, int Accounts)[] QuietWorld =
+    [
+        // The organic traffic the quiet campaigns would be confused with.
+        (() => new OrganicLongAnswers(), 300),
+        (() => new OrganicStudent(), 150),
+        (() => new OrganicManualEval(), 20),
+        (() => new OrganicTemplatePaster(), 200),
 
         // Quiet campaigns: aged accounts that share nothing but the scheduler, each following a published recipe.
         (() => new CampaignExplanationTuning(), 150),
@@ -73,7 +80,7 @@ internal static class SimulationMix
             scenario.Add(new OrganicTeam(), AccountsPerTeam);
         }
 
-        foreach (var (create, accounts) in Campaigns)
+        foreach (var (create, accounts) in Campaigns.Concat(QuietWorld))
         {
             scenario.Add(create(), Scaled(accounts, scale));
         }
