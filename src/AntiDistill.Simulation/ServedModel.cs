@@ -79,14 +79,7 @@ public static partial class ServedModel
         return (int)Math.Min(int.MaxValue, 8 + (chars / 4) + (request.ToolCount * 60));
     }
 
-    private static double LogNormal(Random rng, double median, double sigma)
-    {
-        // Box-Muller: one standard normal from two uniforms.
-        double u = 1 - rng.NextDouble();
-        double v = rng.NextDouble();
-        double z = Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v);
-        return median * Math.Exp(sigma * z);
-    }
+    private static double LogNormal(Random rng, double median, double sigma) => median * Math.Exp(sigma * rng.NextGaussian());
 
     // Stable across processes (string.GetHashCode is not), so a log written twice serves the same answers.
     private static int Seed(SimulatedRequest request) =>
