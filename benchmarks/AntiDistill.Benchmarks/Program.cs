@@ -34,4 +34,13 @@ if (args.Length > 0 && args[0] == "linkage")
     return;
 }
 
+if (args.Length > 2 && args[0] == "loop")
+{
+    // For `perf record`: one benchmark method in a plain loop for N seconds, e.g.
+    // `-- loop MiddlewareBenchmarks.WithScoring 20 [--allocations]` (results/middleware-inprocess.md says how it
+    // was profiled); --allocations samples the types allocated.
+    ProfileLoop.Run(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), args.Contains("--allocations"));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ScoringBenchmarks).Assembly).Run(args);

@@ -29,8 +29,10 @@ internal static class Sharing
         var truth = Truth.Load(Path("b.truth.csv"));
         var without = Score(truth, Path("b.without.json"));
         var with = Score(truth, Path("b.with.json"));
+        var exported = Score(Truth.Load(Path("a.truth.csv")), Path("a.report.json")).Populations
+            .Where(p => p.Value.EverFlaggedShare > 0).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var bundle = StixBundleReader.Read(await File.ReadAllBytesAsync(Path("a.bundle.json")));
-        string markdown = Render(without, with, bundle, seed, scale, days, clock.Elapsed, withFeed) + ByMatch(truth, Path("b.with.json"));
+        string markdown = Render(without, with, exported, bundle, seed, scale, days, clock.Elapsed, withFeed) + ByMatch(truth, Path("b.with.json"));
         Console.WriteLine(markdown);
         await File.WriteAllTextAsync(results, markdown);
         Console.WriteLine($"Wrote {results}");
@@ -49,7 +51,7 @@ internal static class Sharing
     private static Scorecard Score(Dictionary<string, TruthRow> truth, string report) =>
         new([.. Report.Load(report).Where(a => truth.ContainsKey(a.Account)).Select(a => new Joined(truth[a.Account], a))]);
 
-    private static string Render(Scorecard without, Scorecard with, IndicatorBundle bundle, int seed, double scale, int days, TimeSpan total, TimeSpan withFeed)
+    private static string Render(Scorecard without, Scorecard with, HashSet<string> exported, IndicatorBundle bundle, int seed, double scale, int days, TimeSpan total, TimeSpan withFeed)
     {
         var md = new StringBuilder();
         md.AppendLine("# Indicator sharing between two providers");
@@ -80,8 +82,16 @@ internal static class Sharing
         md.AppendLine();
         md.AppendLine("| goal | target | measured | |");
         md.AppendLine("|---|---|---:|---|");
+        var unshared = new List<string>();
         foreach (var (name, stats) in with.Populations.Where(p => p.Key.StartsWith("campaign", StringComparison.Ordinal)))
         {
+            // The goal is for the families B shares with A: a family A flagged no account of has nothing in A's bundle.
+            if (!exported.Contains(name))
+            {
+                unshared.Add(name);
+                continue;
+            }
+
             double median = stats.MedianFirstFlag ?? double.PositiveInfinity;
             md.AppendLine(I($"| {name}: median requests to flag | <= 3 | {Markdown.Median(stats)} | {(median <= 3 ? "pass" : "**FAIL**")} |"));
             md.AppendLine(I($"| {name}: requests served before the flag | <= 2 % | {Markdown.Pct(stats.ServedBeforeFlagShare)} | {(stats.ServedBeforeFlagShare <= 0.02 ? "pass" : "**FAIL**")} |"));
@@ -90,6 +100,13 @@ internal static class Sharing
         md.AppendLine(I($"| organic accounts flagged at all | <= 1 % | {Markdown.Pct(with.AllOrganic.EverFlaggedShare)} | {(with.AllOrganic.EverFlaggedShare <= 0.01 ? "pass" : "**FAIL**")} |"));
         md.AppendLine(I($"| organic accounts rated campaign | <= 0.1 % | {Markdown.Pct(with.AllOrganic.CampaignShare)} | {(with.AllOrganic.CampaignShare <= 0.001 ? "pass" : "**FAIL**")} |"));
         md.AppendLine();
+        if (unshared.Count > 0)
+        {
+            md.AppendLine(I($"Not in the goals: {string.Join(", ", unshared.Select(n => $"`{n}`"))}. A flagged none of their accounts, so its bundle"));
+            md.AppendLine("holds nothing of them to share (their detection is issue 14's); B's figures for them are in the table below.");
+            md.AppendLine();
+        }
+
         md.AppendLine("## B without and with A's bundle, per population");
         md.AppendLine();
         md.AppendLine("| population | accounts | flagged (without → with) | median requests to flag | served before flag | rated campaign |");

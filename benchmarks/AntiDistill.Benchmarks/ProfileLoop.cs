@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
+
+namespace AntiDistill.Benchmarks;
+
+/// <summary>
+/// Runs one benchmark method in a plain loop for a while, so that <c>perf record</c> (with
+/// <c>DOTNET_PerfMapEnabled=1</c>) sees only its frames at steady state: BenchmarkDotNet's own harness would be in
+/// the profile, and its short iterations leave methods at lower JIT tiers.
+/// </summary>
+internal static class ProfileLoop
+{
+    public static void Run(string name, double seconds, bool allocations)
+    {
+        string[] parts = name.Split('.');
+        var type = typeof(ProfileLoop).Assembly.GetType("AntiDistill.Benchmarks." + parts[0])
+            ?? throw new ArgumentException($"no benchmark class {parts[0]}");
+        var method = type.GetMethod(parts[1]) ?? throw new ArgumentException($"no method {name}");
+        object instance = Activator.CreateInstance(type)!;
+        foreach (var setup in type.GetMethods().Where(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null))
+        {
+            setup.Invoke(instance, null);
+        }
+
+        // A typed delegate, not MethodInfo.Invoke: the loop's own allocations would hide the method's.
+        var call = method.ReturnType == typeof(int) ? method.CreateDelegate<Func<int>>(instance)
+            : method.ReturnType == typeof(float) ? Wrap(method.CreateDelegate<Func<float>>(instance))
+            : throw new ArgumentException($"{name} returns {method.ReturnType}; the loop calls int or float methods");
+        using var sampler = allocations ? new AllocationSampler() : null;
+        long calls = 0;
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                call();
+            }
+
+            calls += 1000;
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {calls:N0} calls, {clock.Elapsed.TotalMilliseconds * 1e6 / calls:F0} ns and {(double)allocated / calls:F0} B each"));
+        foreach (var (allocatedType, samples) in sampler?.Top(15) ?? [])
+        {
+            Console.WriteLine($"  {samples,6} samples  {allocatedType}");
+        }
+    }
+
+    private static Func<int> Wrap(Func<float> call) => () => (int)call();
+}
