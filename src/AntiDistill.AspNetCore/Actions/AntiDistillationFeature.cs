@@ -34,9 +34,7 @@ internal sealed class AntiDistillationFeature(string policy, RequestReadStatus b
     private int _output;
     private int _reasoning;
     private int _withheld;
-    private int _reportedInput;
-    private int _reportedOutput;
-    private int _reportedReasoning;
+    private long _reportedUsage = -1; // -1: none; a long? would take 16 bytes
     private bool _served;
     private bool _reportedDetail;
 
@@ -56,24 +54,30 @@ internal sealed class AntiDistillationFeature(string policy, RequestReadStatus b
 
     public ResponseReadStatus ResponseStatus { get; internal set; }
 
-    public long? ReportedUsage { get; private set; }
+    public long? ReportedUsage => _reportedUsage >= 0 ? _reportedUsage : null;
 
-    public void ReportUsage(long totalTokens) => ReportedUsage = Math.Max(0, totalTokens);
+    public void ReportUsage(long totalTokens) => _reportedUsage = Math.Max(0, totalTokens);
 
+    // The endpoint's counts go straight where the served counts live (Served reads them once SetServed marks the
+    // exchange served): three more fields would grow every scored request's feature.
     public void ReportUsage(int inputTokens, int outputTokens, int reasoningTokens)
     {
-        _reportedInput = Math.Max(0, inputTokens);
-        _reportedOutput = Math.Max(0, outputTokens);
-        _reportedReasoning = Math.Max(0, reasoningTokens);
+        _input = Math.Max(0, inputTokens);
+        _output = Math.Max(0, outputTokens);
+        _reasoning = Math.Max(0, reasoningTokens);
         _reportedDetail = true;
-        ReportedUsage = (long)_reportedInput + _reportedOutput;
+        _reportedUsage = (long)_input + _output;
     }
 
     /// <summary>Records what the response served (the endpoint's detailed report wins over what was read) and returns it.</summary>
     internal ServedExchange SetServed(int status, in ServedScan scan)
     {
         _status = status;
-        (_input, _output, _reasoning) = _reportedDetail ? (_reportedInput, _reportedOutput, _reportedReasoning) : (scan.InputTokens, scan.OutputTokens, scan.ReasoningTokens);
+        if (!_reportedDetail)
+        {
+            (_input, _output, _reasoning) = (scan.InputTokens, scan.OutputTokens, scan.ReasoningTokens);
+        }
+
         _withheld = scan.ReasoningTokensWithheld;
         _served = true;
         return Served!.Value;

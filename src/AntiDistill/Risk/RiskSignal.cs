@@ -1,7 +1,7 @@
 namespace AntiDistill;
 
 /// <summary>The account-level signals the risk model weighs. Each is a number in [0, 1].</summary>
-public enum RiskSignal
+public enum RiskSignal : byte
 {
     /// <summary>Share of requests asking for chain-of-thought (step by step, show/reconstruct reasoning).</summary>
     CotElicitation,
