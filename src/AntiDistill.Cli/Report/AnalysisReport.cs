@@ -112,6 +112,9 @@ internal sealed record ClusterFinding
     /// <summary>Risk of the traffic carrying a template the members each repeat (0 if none joined them); see <see cref="ClusterSummary.SharedTemplateRisk"/>.</summary>
     public double SharedTemplateRisk { get; init; }
 
+    /// <summary>Members suspicious on their own evidence; see <see cref="ClusterSummary.SuspiciousMembers"/>.</summary>
+    public int SuspiciousMembers { get; init; }
+
     public required IReadOnlyList<SignalEntry> Signals { get; init; }
 
     /// <summary>When flagged: the evidence an indicator export may share (optional report field <c>shareable_evidence</c>).</summary>

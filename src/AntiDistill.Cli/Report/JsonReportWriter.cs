@@ -208,6 +208,7 @@ internal static class JsonReportWriter
         json.WriteNumber("largest_member", cluster.DistinctContent.LargestMember);
         json.WriteEndObject();
         json.WriteNumber("shared_template_risk", cluster.SharedTemplateRisk); // extra field: report v1 readers ignore unknown ones
+        json.WriteNumber("suspicious_members", cluster.SuspiciousMembers); // extra field, see LinkageOptions.CampaignMembers
         WriteShareable(json, cluster.Shareable);
         json.WriteEndObject();
     }

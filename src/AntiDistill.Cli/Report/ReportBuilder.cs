@@ -130,6 +130,7 @@ internal static class ReportBuilder
                 Evidence = evidence,
                 DistinctContent = (Math.Round(cluster.DistinctContent.Cluster, 1), Math.Round(cluster.DistinctContent.LargestMember, 1)),
                 SharedTemplateRisk = Round(cluster.SharedTemplateRisk),
+                SuspiciousMembers = cluster.SuspiciousMembers,
                 Signals = SignalsOf([.. cluster.Signals]),
             });
         }

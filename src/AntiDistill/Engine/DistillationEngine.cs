@@ -237,7 +237,7 @@ public sealed class DistillationEngine
                 }
 
                 float floor = graph.FloorOf(root);
-                float risk = Math.Max(assessment.Risk, floor);
+                float risk = Math.Max(Math.Max(assessment.Risk, floor), _linker.CohortRisk(root));
                 var accounts = graph.Members(root).Select(graph.AccountOf).ToList();
                 result.Add(new ClusterSummary
                 {
@@ -247,6 +247,7 @@ public sealed class DistillationEngine
                     Risk = risk,
                     Verdict = _risk.VerdictFor(risk),
                     SharedTemplateRisk = floor,
+                    SuspiciousMembers = graph.SuspiciousOf(root),
                     Evidence = evidence,
                     Signals = assessment.Signals.ToArray(),
                 });

@@ -15,6 +15,7 @@ internal sealed class ClusterGraph
     private int[] _nodeCluster = new int[1024];
     private ActivityCounters[] _activity = new ActivityCounters[1024];
     private float[] _floor = new float[1024];
+    private int[] _suspicious = new int[1024]; // per root: members whose own risk is suspicious
     private int[] _evidence = new int[1024 * LinkKindNames.Count];
     private AccountId[] _accounts = new AccountId[1024];
     private float[] _clusterRisk = new float[64];
@@ -36,6 +37,7 @@ internal sealed class ClusterGraph
             Array.Resize(ref _next, size);
             Array.Resize(ref _activity, size);
             Array.Resize(ref _floor, size);
+            Array.Resize(ref _suspicious, size);
             Array.Resize(ref _evidence, size * LinkKindNames.Count);
             Array.Resize(ref _accounts, size);
             var clusters = _nodeCluster;
@@ -79,6 +81,12 @@ internal sealed class ClusterGraph
         int root = Find(node);
         _floor[root] = Math.Max(_floor[root], risk);
     }
+
+    /// <summary>Members of the set of <paramref name="root"/> that are suspicious on their own evidence.</summary>
+    public int SuspiciousOf(int root) => _suspicious[root];
+
+    /// <summary>Counts <paramref name="node"/> in or out of its set's suspicious members.</summary>
+    public void CountSuspicious(int node, bool suspicious) => _suspicious[Find(node)] += suspicious ? 1 : -1;
 
     public ReadOnlySpan<int> EvidenceOf(int root) => _evidence.AsSpan(root * LinkKindNames.Count, LinkKindNames.Count);
 
@@ -169,6 +177,7 @@ internal sealed class ClusterGraph
         (_next[ra], _next[rb]) = (_next[rb], _next[ra]);
         _activity[ra].MergeFrom(_activity[rb]);
         _floor[ra] = Math.Max(_floor[ra], _floor[rb]);
+        _suspicious[ra] += _suspicious[rb];
         var evidence = _evidence.AsSpan(ra * LinkKindNames.Count, LinkKindNames.Count);
         var absorbed = _evidence.AsSpan(rb * LinkKindNames.Count, LinkKindNames.Count);
         for (int k = 0; k < LinkKindNames.Count; k++)

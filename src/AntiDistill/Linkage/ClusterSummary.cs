@@ -33,6 +33,12 @@ public sealed record ClusterSummary
     /// </summary>
     public float SharedTemplateRisk { get; init; }
 
+    /// <summary>
+    /// Members suspicious on their own evidence when last linked. With at least
+    /// <see cref="LinkageOptions.CampaignMembers"/> of them, half the cluster or more, the cluster is rated a campaign.
+    /// </summary>
+    public int SuspiciousMembers { get; init; }
+
     /// <summary>The cluster's signals, computed on the members' summed activity.</summary>
     public required IReadOnlyList<SignalScore> Signals { get; init; }
 }

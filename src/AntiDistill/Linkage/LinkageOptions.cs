@@ -52,6 +52,19 @@ public sealed class LinkageOptions
     public int HubCap { get; set; } = 500;
 
     /// <summary>
+    /// Members, each suspicious on its own evidence and together at least half of the cluster, from which a cluster is
+    /// rated a campaign whatever its summed activity says. Default 25; 0 turns the rule off.
+    /// </summary>
+    /// <remarks>
+    /// A cluster's risk comes from its members' summed activity, which their cover traffic dilutes: a few hundred linked
+    /// accounts that each look like a harvester would otherwise stay <see cref="Verdict.Suspicious"/> for good. Organic
+    /// accounts are rarely suspicious (under 1% in the quality benchmark) and hubs keep them from linking, so 25 of them
+    /// in one cluster is not a thing that happens to people; it is what one operator's accounts look like.
+    /// </remarks>
+    [Range(0, 1_000_000)]
+    public int CampaignMembers { get; set; } = 25;
+
+    /// <summary>
     /// Accounts that must each have sent one prompt frame (the same opening or closing words around varying items)
     /// at least <see cref="TemplateCohortRepeats"/> times before the frame's traffic is judged as one campaign's.
     /// Default 5. See <see cref="TemplateCohortRepeats"/>.

@@ -167,11 +167,41 @@ internal sealed class Linker
                     continue;
                 }
 
-                _graph.Publish(cluster, root, Math.Max(_risk.RiskOf(_graph.ActivityOf(root)), _graph.FloorOf(root)));
+                _graph.Publish(cluster, root, Math.Max(Math.Max(_risk.RiskOf(_graph.ActivityOf(root)), _graph.FloorOf(root)), CohortRisk(root)));
             }
 
             _dirty.Clear();
             return processed;
+        }
+    }
+
+    /// <summary>
+    /// The least risk of a set many of whose members are suspicious on their own (<see cref="LinkageOptions.CampaignMembers"/>):
+    /// the campaign threshold, or 0.
+    /// </summary>
+    internal float CohortRisk(int root)
+    {
+        int suspicious = _graph.SuspiciousOf(root);
+        if (_options.CampaignMembers == 0 || suspicious < _options.CampaignMembers || suspicious * 2 < _graph.SizeOf(root))
+        {
+            return 0;
+        }
+
+        // The threshold as a float that still reads as the threshold (0.9f is just under 0.9).
+        double threshold = _risk.Options.CampaignThreshold;
+        float risk = (float)threshold;
+        return risk < threshold ? MathF.BitIncrement(risk) : risk;
+    }
+
+    /// <summary>Records an account's own risk and keeps its set's count of suspicious members.</summary>
+    private void SetOwnRisk(int node, float risk)
+    {
+        double suspicious = _risk.Options.SuspiciousThreshold;
+        bool was = _ownRisk[node] >= suspicious, now = risk >= suspicious;
+        _ownRisk[node] = risk;
+        if (was != now)
+        {
+            _graph.CountSuspicious(node, now);
         }
     }
 
@@ -191,7 +221,7 @@ internal sealed class Linker
             }
         }
 
-        _ownRisk[node] = e.Risk;
+        SetOwnRisk(node, e.Risk);
         _requests[node]++;
         int root = _graph.Find(node);
         _graph.ActivityOf(root).Add(e.Summary);
@@ -277,7 +307,7 @@ internal sealed class Linker
                 }
             }
 
-            _ownRisk[node] = risk;
+            SetOwnRisk(node, risk);
             int root = _graph.Find(node);
             _graph.ActivityOf(root).MergeFrom(activity);
             _dirty.Add(root);

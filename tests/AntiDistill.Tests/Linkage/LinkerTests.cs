@@ -313,6 +313,57 @@ public class LinkerTests
         Assert.True(cluster.Evidence.ContainsKey(LinkKind.ContentProfile));
     }
 
+    /// <summary>
+    /// Accounts that each look like a harvester on their own, linked by one card into one cluster. The campaign
+    /// threshold is set above what their summed activity reaches (0.95-0.98 here), as cover traffic keeps a real
+    /// cohort's summed activity down, so that the cohort rule alone decides whether the cluster is a campaign.
+    /// </summary>
+    private static (ClusterSummary Cluster, Assessment Member) SuspiciousCohort(int suspicious, int organic, int campaignMembers)
+    {
+        var engine = TestEngine.Create(o =>
+        {
+            o.Linkage.HubThreshold = 10_000; // the cards below are the test's only links, however many share one
+            o.Linkage.CampaignMembers = campaignMembers;
+            o.Risk.CampaignThreshold = 0.995;
+        });
+        var card = new ClientAttributes { Payment = engine.Identities.Hash("operator-card") };
+        for (int i = 0; i < suspicious + organic; i++)
+        {
+            var account = engine.Account(100 + i);
+            if (i < suspicious)
+            {
+                MakeSuspicious(engine, account, i);
+            }
+
+            Observe(engine, account, card, 600 + i);
+        }
+
+        var member = Observe(engine, engine.Account(100), card, 2000);
+        return (Assert.Single(engine.GetClusters()), member);
+    }
+
+    [Fact]
+    public void GetClusters_ThirtyMembersEachSuspicious_RatedCampaign()
+    {
+        var (off, _) = SuspiciousCohort(suspicious: 30, organic: 0, campaignMembers: 0);
+        Assert.True(off.Verdict < Verdict.Campaign, $"precondition: without the rule the cluster is {off.Verdict} ({off.Risk})");
+
+        var (on, member) = SuspiciousCohort(suspicious: 30, organic: 0, campaignMembers: 25);
+        Assert.Equal(30, on.SuspiciousMembers);
+        Assert.Equal(Verdict.Campaign, on.Verdict);
+        Assert.Equal(Verdict.Campaign, member.Verdict); // members take the cluster's verdict on the request path too
+    }
+
+    [Theory]
+    [InlineData(20, 0)]  // too few suspicious members
+    [InlineData(30, 31)] // suspicious members are not half of the cluster
+    public void GetClusters_CohortRuleNotMet_NotRatedCampaignByIt(int suspicious, int organic)
+    {
+        var (cluster, _) = SuspiciousCohort(suspicious, organic, campaignMembers: 25);
+        Assert.Equal(suspicious, cluster.SuspiciousMembers);
+        Assert.True(cluster.Verdict < Verdict.Campaign, $"{cluster.Verdict} ({cluster.Risk})");
+    }
+
     [Fact]
     public void Observe_LinkageDisabled_NeverClusters()
     {
