@@ -47,6 +47,15 @@ internal static class CliApp
         // "@\0" made System.CommandLine throw out of Parse instead of reporting a usage error, and a log file whose name
         // starts with @ should be read as a log, not as more arguments.
         var parsing = new ParserConfiguration { ResponseFileTokenReplacer = null };
+
+        // No file system allows NUL in a name, and System.CommandLine's FileInfo and DirectoryInfo converters throw on
+        // one (found by ArgumentsPropertyTests): refuse it here once, for every path option, with a usage error.
+        if (Array.FindIndex(args, a => a.Contains('\0', StringComparison.Ordinal)) is int bad and >= 0)
+        {
+            (stderr ?? Console.Error).WriteLine($"error: argument {bad + 1} contains a NUL character, which no file name or option value may hold.");
+            return Task.FromResult(ExitCodes.Usage);
+        }
+
         return root.Parse(args, parsing).InvokeAsync(configuration);
     }
 }

@@ -67,4 +67,26 @@ public sealed class ArgumentsPropertyTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Found by the property above: a NUL in a path option (`simulate --corpora "a\0b"`) threw "Null character in path"
+    /// out of a path API. Every path a command takes is checked for characters no file system allows.
+    /// </summary>
+    [Theory]
+    [InlineData("simulate", "--corpora", "a\0b")]
+    [InlineData("simulate", "--out", "a\0b")]
+    [InlineData("analyze", "a\0b")]
+    [InlineData("analyze", "log.jsonl", "--out", "a\0b")]
+    [InlineData("analyze", "log.jsonl", "--html", "a\0b")]
+    [InlineData("analyze", "log.jsonl", "--indicators", "a\0b")]
+    [InlineData("indicators", "export", "a\0b")]
+    [InlineData("indicators", "export", "report.json", "--out", "a\0b")]
+    public async Task RunAsync_NulInAPath_UsageErrorWithoutAStackTrace(params string[] args)
+    {
+        var error = new StringWriter();
+        int exit = await CliApp.RunAsync([.. args.Select(a => a.Replace("\\0", "\0", StringComparison.Ordinal))], new StringWriter(), error);
+        Assert.NotEqual(0, exit);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", error.ToString(), StringComparison.Ordinal);
+    }
 }
