@@ -299,6 +299,10 @@ internal sealed partial class AntiDistillationMiddleware
         return ServeAfterHandlerAsync(handled, context, name, feature);
     }
 
+    /// <remarks>
+    /// Only for handlers that do not complete at once (a throttled request that waits for its endpoint, a host's handler
+    /// that awaits): allow, annotate and degrade complete synchronously, so the common path adds no state machine.
+    /// </remarks>
     private async Task ServeAfterHandlerAsync(ValueTask<bool> handled, HttpContext context, string name, AntiDistillationFeature feature)
     {
         if (await handled.ConfigureAwait(false))
