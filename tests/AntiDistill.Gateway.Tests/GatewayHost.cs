@@ -33,7 +33,8 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, Uri? upstreamOverride = null)
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, Uri? upstreamOverride = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var upstream = await StubUpstream.StartAsync();
         string shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
@@ -55,6 +56,7 @@ internal sealed class GatewayHost : IAsyncDisposable
 
             builder.Configuration.AddInMemoryCollection(overrides);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -25,6 +25,8 @@ internal sealed class AntiDistillationFeature(string policy, RequestReadStatus b
 
     public AntiDistillationAction Action { get; internal set; }
 
+    public string ActionName { get; internal set; } = "allow";
+
     public bool Shadow { get; } = shadow;
 
     // What was served, as counts rather than a ServedExchange? (whose account and timestamp would repeat what the

@@ -28,6 +28,12 @@ public interface IAntiDistillationFeature
     /// <summary>The action the policy's bands call for (<see cref="AntiDistillationAction.Allow"/> when not scored).</summary>
     AntiDistillationAction Action { get; }
 
+    /// <summary>
+    /// The name of the handler for <see cref="Action"/>: the built-in action's name in lower case (<c>throttle</c>, as in
+    /// the metrics' <c>antidistill.action</c> tag), or the name a host's handler is registered under (<see cref="AntiDistillationAction.Custom"/>).
+    /// </summary>
+    string ActionName { get; }
+
     /// <summary>Whether the policy is in shadow mode, so <see cref="Action"/> was recorded but not applied.</summary>
     bool Shadow { get; }
 

@@ -9,6 +9,8 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
 
     public int Written { get; private set; }
 
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, Written);
+
     public void Advance(int count) => Written += count;
 
     public Memory<byte> GetMemory(int sizeHint = 0)

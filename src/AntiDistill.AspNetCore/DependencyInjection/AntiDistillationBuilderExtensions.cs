@@ -43,6 +43,13 @@ public static class AntiDistillationBuilderExtensions
             services.AddSingleton(format);
         }
 
+        foreach (var rewriter in BuiltInDegradeRewriter.All())
+        {
+            services.AddSingleton<IDegradeRequestRewriter>(rewriter);
+        }
+
+        services.TryAddSingleton<ActionHandlers>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AntiDistillationHttpOptions>, ActionHandlerNamesValidator>());
         services.TryAddSingleton<CallerResolver>();
         services.TryAddSingleton<Rejections>();
         services.TryAddSingleton<AntiDistillationMetrics>();

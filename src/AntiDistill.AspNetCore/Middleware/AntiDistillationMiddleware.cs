@@ -16,8 +16,8 @@ namespace AntiDistill.AspNetCore;
 [SkipLocalsInit]
 internal sealed partial class AntiDistillationMiddleware
 {
-    private const string RiskHeader = "AntiDistill-Risk";
-    private const string VerdictHeader = "AntiDistill-Verdict";
+    internal const string RiskHeader = "AntiDistill-Risk";
+    internal const string VerdictHeader = "AntiDistill-Verdict";
     private const ulong ClientFaultGateKey = 0xC11E47FA01750000UL;
 
     [ThreadStatic]
@@ -32,6 +32,8 @@ internal sealed partial class AntiDistillationMiddleware
     private readonly CallerResolver _callers;
     private readonly AccountProfileCache? _profiles;
     private readonly RequestThrottle _throttle;
+    private readonly ActionHandlers _actions;
+    private readonly IDegradeRequestRewriter[] _rewriters;
     private readonly Rejections _rejections;
     private readonly AntiDistillationMetrics _metrics;
     private readonly ILogger _logger;
@@ -53,6 +55,8 @@ internal sealed partial class AntiDistillationMiddleware
         _callers = services.GetRequiredService<CallerResolver>();
         _profiles = services.GetService<AccountProfileCache>();
         _throttle = services.GetRequiredService<RequestThrottle>();
+        _actions = services.GetRequiredService<ActionHandlers>();
+        _rewriters = DegradeRewriters.Ordered(services.GetServices<IDegradeRequestRewriter>());
         _rejections = services.GetRequiredService<Rejections>();
         _metrics = services.GetRequiredService<AntiDistillationMetrics>();
         _logger = logger;
@@ -272,10 +276,10 @@ internal sealed partial class AntiDistillationMiddleware
 
         context.Features.Set<IAntiDistillationFeature>(feature);
         ref readonly var assessment = ref feature.Scored;
-        var action = feature.Action;
-        _metrics.Scored(name, action, assessment.Verdict, policy.Shadow, assessment.Risk);
-        AntiDistillationTracing.Scored(name, policy, action, assessment.Verdict, assessment.Risk);
-        if (action != AntiDistillationAction.Allow)
+        var action = outcome.Action!;
+        _metrics.Scored(name, action.TagName, assessment.Verdict, policy.Shadow, assessment.Risk);
+        AntiDistillationTracing.Scored(name, policy, action.TagName, assessment.Verdict, assessment.Risk);
+        if (action.Action != AntiDistillationAction.Allow)
         {
             LogDecision(name, action, assessment, policy.Shadow);
         }
@@ -285,45 +289,58 @@ internal sealed partial class AntiDistillationMiddleware
             return Serve(context, name, feature);
         }
 
-        // A degraded request's body was rewritten while scoring, when its bytes were still at hand.
-        switch (action)
+        // One call for every action, built-in or the host's: the band's handler was bound to the policy once, not looked up here.
+        var handled = action.Handler.HandleAsync(new AntiDistillationActionContext(this, context, name, policy, feature, options, action.TagName, outcome.EstimatedTokens));
+        if (handled.IsCompletedSuccessfully)
         {
-            case AntiDistillationAction.Annotate:
-                Annotate(context, assessment, policy.ResponseHeaders);
-                break;
-            case AntiDistillationAction.Throttle:
-                return ThrottleAsync(context, name, policy, options, outcome, feature);
-            case AntiDistillationAction.Challenge:
-                return RejectAsync(context, name, policy, RejectionReason.Challenged, Rejections.Challenged(policy.VerificationUrl), null, options);
-            case AntiDistillationAction.Block:
-                return RejectAsync(context, name, policy, RejectionReason.Blocked, Rejections.Blocked(), null, options);
+            return handled.Result ? Serve(context, name, feature) : Task.CompletedTask;
         }
 
-        return Serve(context, name, feature);
+        return ServeAfterHandlerAsync(handled, context, name, feature);
     }
 
-    private async Task ThrottleAsync(HttpContext context, string name, AntiDistillationPolicy policy, AntiDistillationHttpOptions options,
-        ScoreOutcome outcome, AntiDistillationFeature feature)
+    /// <remarks>
+    /// Only for handlers that do not complete at once (a throttled request that waits for its endpoint, a host's handler
+    /// that awaits): allow, annotate and degrade complete synchronously, so the common path adds no state machine.
+    /// </remarks>
+    private async Task ServeAfterHandlerAsync(ValueTask<bool> handled, HttpContext context, string name, AntiDistillationFeature feature)
     {
+        if (await handled.ConfigureAwait(false))
+        {
+            await Serve(context, name, feature).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The throttle action: the limiter, then 429 or the endpoint run here (its lease settles with what it served); always false.</summary>
+    internal async ValueTask<bool> ThrottleAsync(AntiDistillationActionContext action)
+    {
+        var context = action.HttpContext;
+        string name = action.PolicyName;
+        var feature = action.ScoredFeature;
         (bool Acquired, TimeSpan? RetryAfter, RateLimiting.RiskPartitionKey Key) lease;
         try
         {
-            lease = await _throttle.AcquireAsync(context, outcome, name).ConfigureAwait(false);
+            lease = await _throttle.AcquireAsync(context, new ScoreOutcome { Feature = feature, EstimatedTokens = action.EstimatedTokens }, name).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            return; // the client left while its request waited for the limiter: nobody to answer
+            return false; // the client left while its request waited for the limiter: nobody to answer
         }
 
         if (!lease.Acquired)
         {
-            await RejectAsync(context, name, policy, RejectionReason.Throttled, Rejections.Throttled(), lease.RetryAfter ?? policy.RetryAfter, options)
+            await RejectAsync(context, name, action.Policy, RejectionReason.Throttled, Rejections.Throttled(), lease.RetryAfter ?? action.Policy.RetryAfter, action.Options)
                 .ConfigureAwait(false);
-            return;
+            return false;
         }
 
         await ServeAsync(context, name, feature, lease.Key).ConfigureAwait(false);
+        return false;
     }
+
+    /// <summary>A scored request refused by its action's handler (<see cref="AntiDistillationActionContext.RejectAsync"/>).</summary>
+    internal Task RejectScoredAsync(in AntiDistillationActionContext action, RejectionReason reason, Microsoft.AspNetCore.Mvc.ProblemDetails problem, TimeSpan? retryAfter) =>
+        RejectAsync(action.HttpContext, action.PolicyName, action.Policy, reason, problem, retryAfter, action.Options);
 
     private ScoreOutcome ScoreBuffered(HttpContext context, BufferedBody? body, in ResolvedCaller caller, string name, AntiDistillationPolicy policy) =>
         body is null || body.TooLarge
@@ -368,7 +385,9 @@ internal sealed partial class AntiDistillationMiddleware
 
         var feature = new AntiDistillationFeature(name, status, content.Format, policy.Shadow, scored: true);
         feature.Scored = _engine.Observe(content.ToObservation(caller.Account, caller.Client, default, caller.ApiKey, caller.Organization));
-        var action = feature.Action = policy.ActionFor(feature.Scored.Risk);
+        var resolved = _actions.For(policy, feature.Scored.Risk);
+        var action = feature.Action = resolved.Action;
+        feature.ActionName = resolved.TagName;
         bool withhold = feature.WithholdsReasoning = !policy.Shadow && policy.WithholdsReasoning(feature.Scored.Risk);
 
         // Anthropic reasoning is withheld request-side: its thinking blocks are signed and cannot be stripped from the response.
@@ -386,6 +405,7 @@ internal sealed partial class AntiDistillationMiddleware
         {
             Status = status,
             Feature = feature,
+            Action = resolved,
 
             // Estimated here, while the content is still this thread's: only throttled requests pay for it.
             EstimatedTokens = action == AntiDistillationAction.Throttle && !policy.Shadow ? _throttle.Estimate(content) : 0,
@@ -445,10 +465,10 @@ internal sealed partial class AntiDistillationMiddleware
         return RejectAsync(context, name, policy, reason, problem, null, options);
     }
 
-    private void LogDecision(string name, AntiDistillationAction action, in Assessment assessment, bool shadow)
+    private void LogDecision(string name, ResolvedAction action, in Assessment assessment, bool shadow)
     {
         if (!_logger.IsEnabled(shadow ? LogLevel.Debug : LogLevel.Information)
-            || !_logGate.ShouldLog(assessment.Account, (int)action, out int suppressed))
+            || !_logGate.ShouldLog(assessment.Account, (int)action.Action, out int suppressed))
         {
             return;
         }
@@ -456,11 +476,11 @@ internal sealed partial class AntiDistillationMiddleware
         string reasons = DecisionReasons.Top(assessment);
         if (shadow)
         {
-            Log.ShadowDecision(_logger, name, action, assessment.Account, assessment.Cluster, assessment.Risk, assessment.Verdict, reasons, suppressed);
+            Log.ShadowDecision(_logger, name, action.DisplayName, assessment.Account, assessment.Cluster, assessment.Risk, assessment.Verdict, reasons, suppressed);
         }
         else
         {
-            Log.Decision(_logger, name, action, assessment.Account, assessment.Cluster, assessment.Risk, assessment.Verdict, reasons, suppressed);
+            Log.Decision(_logger, name, action.DisplayName, assessment.Account, assessment.Cluster, assessment.Risk, assessment.Verdict, reasons, suppressed);
         }
     }
 
@@ -497,34 +517,33 @@ internal sealed partial class AntiDistillationMiddleware
         return Task.CompletedTask;
     }
 
-    private static void Annotate(HttpContext context, in Assessment assessment, bool responseHeaders)
+    /// <summary>Has the endpoint read a body rewritten by the format's degrade rewriter (smaller output budget, reasoning off per policy).</summary>
+    private void Degrade(HttpContext context, ReadOnlySpan<byte> body, RequestFormat format, AntiDistillationPolicy policy, bool removeReasoning)
     {
-        string risk = assessment.Risk.ToString("0.###", CultureInfo.InvariantCulture);
-        string verdict = AntiDistillationMetrics.VerdictName(assessment.Verdict);
-        context.Request.Headers[RiskHeader] = risk;
-        context.Request.Headers[VerdictHeader] = verdict;
-        if (responseHeaders)
+        var path = (context.Request.Path.Value ?? string.Empty).AsSpan();
+        var request = new DegradeRequest(format, policy.DegradedMaxOutputTokens, policy.DegradeRemovesReasoning || removeReasoning);
+        foreach (var rewriter in _rewriters)
         {
-            context.Response.Headers[RiskHeader] = risk;
-            context.Response.Headers[VerdictHeader] = verdict;
-        }
-    }
-
-    /// <summary>Has the endpoint read a rewritten body with a smaller output budget (and reasoning off, per policy).</summary>
-    private static void Degrade(HttpContext context, ReadOnlySpan<byte> body, RequestFormat format, AntiDistillationPolicy policy, bool removeReasoning)
-    {
-        var output = new PooledBufferWriter(body.Length + 64);
-        try
-        {
-            if (DegradeRewriter.TryRewrite(body, format, policy.DegradedMaxOutputTokens, policy.DegradeRemovesReasoning || removeReasoning, output))
+            if (!rewriter.CanRewrite(format, path))
             {
-                int written = output.Written;
-                BufferedBody.Replace(context, output.Detach(), written);
+                continue;
             }
-        }
-        finally
-        {
-            output.Dispose();
+
+            var output = new PooledBufferWriter(body.Length + 64);
+            try
+            {
+                if (rewriter.TryRewrite(body, request, output))
+                {
+                    int written = output.Written;
+                    BufferedBody.Replace(context, output.Detach(), written);
+                }
+            }
+            finally
+            {
+                output.Dispose();
+            }
+
+            return;
         }
     }
 }
@@ -534,6 +553,9 @@ internal struct ScoreOutcome
 {
     public RequestReadStatus Status;
     public AntiDistillationFeature? Feature;
+
+    /// <summary>The band's action, bound to its handler (set with <see cref="Feature"/>).</summary>
+    public ResolvedAction? Action;
 
     /// <summary>The caller's account, for a body that could not be scored (the feature carries it otherwise).</summary>
     public AccountId Account;

@@ -9,14 +9,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 1, EventName = "Decision", Level = LogLevel.Information,
         Message = "Policy {Policy} takes action {Action} on account {Account} (cluster {Cluster}): risk {Risk:0.###}, verdict {Verdict}, " +
             "top reasons {Reasons}; {Suppressed} earlier decisions for this account not logged.")]
-    public static partial void Decision(ILogger logger, string policy, AntiDistillationAction action, AccountId account, ClusterId cluster,
+    public static partial void Decision(ILogger logger, string policy, string action, AccountId account, ClusterId cluster,
         float risk, Verdict verdict, string reasons, int suppressed);
 
     // Debug, not Information: a shadow rollout sees every would-be action (the metric counts them all).
     [LoggerMessage(EventId = 6, EventName = "ShadowDecision", Level = LogLevel.Debug,
         Message = "Policy {Policy} (shadow mode) would take action {Action} on account {Account} (cluster {Cluster}): risk {Risk:0.###}, " +
             "verdict {Verdict}, top reasons {Reasons}; {Suppressed} earlier decisions for this account not logged.")]
-    public static partial void ShadowDecision(ILogger logger, string policy, AntiDistillationAction action, AccountId account, ClusterId cluster,
+    public static partial void ShadowDecision(ILogger logger, string policy, string action, AccountId account, ClusterId cluster,
         float risk, Verdict verdict, string reasons, int suppressed);
 
     [LoggerMessage(EventId = 2, EventName = "Refused", Level = LogLevel.Information,

@@ -1,6 +1,9 @@
 namespace AntiDistill.AspNetCore;
 
-/// <summary>What the middleware does with a scored request, from the mildest to the hardest.</summary>
+/// <summary>
+/// What the middleware does with a scored request, from the mildest to the hardest; each is a built-in
+/// <see cref="IAntiDistillationActionHandler"/> registered under its name, beside the host's own (<see cref="Custom"/>).
+/// </summary>
 public enum AntiDistillationAction
 {
     /// <summary>Let the request through untouched (the assessment is still on <see cref="IAntiDistillationFeature"/>).</summary>
@@ -20,4 +23,10 @@ public enum AntiDistillationAction
 
     /// <summary>Refuse with 403 ProblemDetails.</summary>
     Block = 5,
+
+    /// <summary>
+    /// A handler the host registered (<c>AddActionHandler</c>), named by the band's <see cref="RiskBand.Handler"/>;
+    /// <see cref="IAntiDistillationFeature.ActionName"/> says which.
+    /// </summary>
+    Custom = 6,
 }

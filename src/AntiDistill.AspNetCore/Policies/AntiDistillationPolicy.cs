@@ -56,10 +56,33 @@ public sealed class AntiDistillationPolicy
     internal MissingCredentialHandling MissingCredentialOrDefault =>
         MissingCredential ?? (Shadow ? MissingCredentialHandling.ScoreByNetwork : MissingCredentialHandling.Reject);
 
-    /// <summary>The action for a request of the given risk, before <see cref="Shadow"/> is applied.</summary>
+    /// <summary>
+    /// The action for a request of the given risk, before <see cref="Shadow"/> is applied: the highest reached band's
+    /// <see cref="RiskBand.Action"/>, or the action its <see cref="RiskBand.Handler"/> names (<see cref="AntiDistillationAction.Custom"/>
+    /// for a host's handler).
+    /// </summary>
     public AntiDistillationAction ActionFor(double risk)
     {
-        var action = AntiDistillationAction.Allow;
+        int band = BandFor(risk);
+        if (band < 0)
+        {
+            return AntiDistillationAction.Allow;
+        }
+
+        var reached = Bands[band];
+        return reached.Handler is not { } name ? reached.Action
+            : ActionHandlers.IsReserved(name, out var action) ? action
+            : AntiDistillationAction.Custom;
+    }
+
+    /// <summary>The bands bound to their handlers, by the middleware's <see cref="ActionHandlers"/> on first use of this instance.</summary>
+    /// <remarks>A field: the configuration binder's generator walks properties, and this is not configuration.</remarks>
+    internal ResolvedBands? ResolvedBands;
+
+    /// <summary>The index in <see cref="Bands"/> of the highest band <paramref name="risk"/> reaches (the last of equals), or -1.</summary>
+    internal int BandFor(double risk)
+    {
+        int found = -1;
         double best = double.NegativeInfinity;
         // Indexed, not foreach: an IList enumerator would be boxed on every request.
         for (int i = 0; i < Bands.Count; i++)
@@ -68,11 +91,11 @@ public sealed class AntiDistillationPolicy
             if (risk >= band.MinRisk && band.MinRisk >= best)
             {
                 best = band.MinRisk;
-                action = band.Action;
+                found = i;
             }
         }
 
-        return action;
+        return found;
     }
 
     /// <summary>

@@ -61,6 +61,7 @@ internal sealed class AntiDistillationMetrics
         AntiDistillationAction.Degrade => "degrade",
         AntiDistillationAction.Challenge => "challenge",
         AntiDistillationAction.Block => "block",
+        AntiDistillationAction.Custom => "custom",
         _ => "unknown",
     };
 
@@ -111,14 +112,15 @@ internal sealed class AntiDistillationMetrics
         _ => "unknown",
     };
 
-    public void Scored(string policy, AntiDistillationAction action, Verdict verdict, bool shadow, float risk)
+    /// <remarks><paramref name="action"/> is the action's tag name (<see cref="ActionName"/>, or a host handler's registered name).</remarks>
+    public void Scored(string policy, string action, Verdict verdict, bool shadow, float risk)
     {
         if (_requests.Enabled)
         {
             var tags = new TagList
             {
                 { "antidistill.policy", policy },
-                { "antidistill.action", ActionName(action) },
+                { "antidistill.action", action },
                 { "antidistill.verdict", VerdictName(verdict) },
                 { "antidistill.shadow", shadow ? BoxedTrue : BoxedFalse },
             };

@@ -24,7 +24,7 @@ internal static class AntiDistillationTracing
     private static readonly object BoxedFalse = false;
 
     /// <summary>A scored request: what the policy's bands called for, and whether shadow mode kept it from happening.</summary>
-    public static void Scored(string policyName, AntiDistillationPolicy policy, AntiDistillationAction action, Verdict verdict, float risk)
+    public static void Scored(string policyName, AntiDistillationPolicy policy, string action, Verdict verdict, float risk)
     {
         var request = Recorded(Activity.Current);
         if (request is null && !Source.HasListeners())
@@ -37,7 +37,7 @@ internal static class AntiDistillationTracing
         foreach (var activity in (ReadOnlySpan<Activity?>)[request, decision])
         {
             activity?.SetTag("antidistill.policy", policyName)
-                .SetTag("antidistill.action", AntiDistillationMetrics.ActionName(action))
+                .SetTag("antidistill.action", action)
                 .SetTag("antidistill.verdict", AntiDistillationMetrics.VerdictName(verdict))
                 .SetTag("antidistill.risk_band", band)
                 .SetTag("antidistill.shadow", policy.Shadow ? BoxedTrue : BoxedFalse);
