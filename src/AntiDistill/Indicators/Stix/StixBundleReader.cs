@@ -111,7 +111,7 @@ public static partial class StixBundleReader
     private static void ScanObject(ref Utf8JsonReader reader, Found found)
     {
         var start = reader; // a copy: campaigns are read again as a document
-        var f = default(ObjectFields);
+        var f = new ObjectFields { Scratch = found.Scratch };
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
