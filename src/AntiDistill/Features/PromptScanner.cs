@@ -176,8 +176,8 @@ internal static class PromptScanner
     /// <paramref name="ends"/> (a last start without an end is the caller's open word). Returns the number of words written.
     /// </summary>
     /// <remarks>
-    /// A method of its own so the block loop reads as segments, not words; inlined, since the JIT leaves a method with a
-    /// loop out of line on its own, and every extraction result since this helper exists
+    /// A method of its own so the block loop reads as segments, not words; forced inline, since the JIT does not reliably
+    /// inline a method with a loop on its own, and every extraction result since this helper exists
     /// (<c>benchmarks/results/AntiDistill.Benchmarks.ExtractionBenchmarks-report-github.md</c>) was measured inlined. An
     /// out-of-line call was never benchmarked against it: measure both before changing the attribute.
     /// </remarks>
