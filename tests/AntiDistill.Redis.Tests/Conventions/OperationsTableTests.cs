@@ -5,10 +5,6 @@ using AntiDistill.AspNetCore.Tests;
 using AntiDistill.RateLimiting;
 using AntiDistill.Redis.Internal;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -61,7 +57,7 @@ public partial class OperationsTableTests
 
         await using (var app = await StartAsync())
         {
-            using var client = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()) };
+            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) }; // the bound address, once started
             using var request = new HttpRequestMessage(HttpMethod.Post, Bodies.ChatPath) { Content = new StringContent(Bodies.Chat(), System.Text.Encoding.UTF8, "application/json") };
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "sk-conventions");
             using var response = await client.SendAsync(request);
@@ -132,13 +128,13 @@ public partial class OperationsTableTests
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddAntiDistillation(o => o.IdentityKey = "dGVzdC1pZGVudGl0eS1rZXktMTYtYnl0ZXMhIQ==")
             .AddAspNetCore()
             .AddIndicatorFeed("conventions", o => o.Path = Path.Combine(AppContext.BaseDirectory, "no-such-feed.json"));
         var app = builder.Build();
         app.UseAntiDistillation();
-        app.MapPost(Bodies.ChatPath, () => Results.Ok());
+        app.MapPost(Bodies.ChatPath, () => "ok");
+        app.Urls.Add("http://127.0.0.1:0");
         await app.StartAsync();
         return app;
     }

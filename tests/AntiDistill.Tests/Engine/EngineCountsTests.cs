@@ -32,10 +32,7 @@ public class EngineCountsTests
     public void CountAccounts_OrdinaryTraffic_AllOrganic()
     {
         var engine = TestEngine.Create();
-        for (int i = 0; i < 4; i++)
-        {
-            engine.Observe(engine.Account(i));
-        }
+        ObserveAccounts(engine, 4);
 
         Assert.Equal(4, engine.CountAccounts(Verdict.Organic));
         Assert.Equal(0, engine.CountAccounts(Verdict.Suspicious) + engine.CountAccounts(Verdict.Campaign));
@@ -50,10 +47,7 @@ public class EngineCountsTests
             o.Risk.SuspiciousThreshold = 0;
             o.Accounts.IdleTimeout = TimeSpan.FromMinutes(10);
         }, time);
-        for (int i = 0; i < 3; i++)
-        {
-            engine.Observe(engine.Account(i));
-        }
+        ObserveAccounts(engine, 3);
 
         time.Advance(TimeSpan.FromMinutes(11));
         engine.Observe(engine.Account(99));
@@ -73,10 +67,7 @@ public class EngineCountsTests
             o.Accounts.MaxAccounts = 16;
             o.Accounts.Shards = 1;
         });
-        for (int i = 0; i < 500; i++)
-        {
-            engine.Observe(engine.Account(i));
-        }
+        ObserveAccounts(engine, 500);
 
         Assert.Equal(16, engine.TrackedAccounts);
         Assert.Equal(16, engine.CountAccounts(Verdict.Suspicious));
@@ -86,10 +77,7 @@ public class EngineCountsTests
     public void LinkageBacklog_ObservedThenProcessed_WaitingRequestsThenNone()
     {
         var engine = TestEngine.Create();
-        for (int i = 0; i < 7; i++)
-        {
-            engine.Observe(engine.Account(i));
-        }
+        ObserveAccounts(engine, 7);
 
         Assert.Equal(7, engine.LinkageBacklog);
         engine.ProcessLinkage();
@@ -125,5 +113,14 @@ public class EngineCountsTests
 
         Assert.Equal(0, engine.ClusterCount);
         Assert.Equal(0, engine.LinkageBacklog);
+    }
+
+    /// <summary>One ordinary request from each of <paramref name="accounts"/> accounts.</summary>
+    private static void ObserveAccounts(DistillationEngine engine, int accounts)
+    {
+        for (int i = 0; i < accounts; i++)
+        {
+            engine.Observe(engine.Account(i));
+        }
     }
 }
