@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
 using AntiDistill.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -21,6 +23,12 @@ namespace AntiDistill.OpenTelemetry.Tests;
 /// </summary>
 internal sealed class TracedHost : IAsyncDisposable
 {
+    /// <summary>
+    /// The test collection of every class that starts a host: a meter provider subscribes to the <c>AntiDistill</c> meter
+    /// by name, so hosts running side by side would see each other's instruments.
+    /// </summary>
+    public const string Collection = "One traced host at a time";
+
     public const string IdentityKey = "dGVzdC1pZGVudGl0eS1rZXktMTYtYnl0ZXMhIQ==";
 
     private readonly List<MetricSnapshot> _metrics;
@@ -107,6 +115,26 @@ internal sealed class TracedHost : IAsyncDisposable
         }
 
         throw new TimeoutException("The request's server activity was never exported.");
+    }
+
+    /// <summary>A chat-completions request; with a trace id, a sampled remote parent so the request's activities carry it.</summary>
+    public static HttpRequestMessage Chat(ActivityTraceId? trace, string apiKey, string prompt)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent(
+                $$"""{"model":"gpt-4o","max_tokens":256,"messages":[{"role":"user","content":"{{prompt}}"}]}""",
+                Encoding.UTF8,
+                "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        // A sampled remote parent, so that the server activity (and the decision under it) carry this trace id.
+        if (trace is { } id)
+        {
+            request.Headers.Add("traceparent", $"00-{id.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        }
+
+        return request;
     }
 
     public async ValueTask DisposeAsync()

@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 
 namespace AntiDistill.OpenTelemetry.Tests;
 
+[Collection(TracedHost.Collection)]
 public class TracingTests
 {
     private const string Policy = "AntiDistillation:Http:Policies:default";
@@ -26,7 +27,7 @@ public class TracingTests
         await using var host = await TracedHost.StartAsync(Settings);
         var trace = ActivityTraceId.CreateRandom();
 
-        using var response = await host.Client.SendAsync(Chat(trace, "sk-tracing-one", "Summarize the causes of the French Revolution."));
+        using var response = await host.Client.SendAsync(TracedHost.Chat(trace, "sk-tracing-one", "Summarize the causes of the French Revolution."));
         response.EnsureSuccessStatusCode();
 
         var server = await host.ServerActivityAsync(trace);
@@ -48,7 +49,7 @@ public class TracingTests
     {
         await using var host = await TracedHost.StartAsync(Settings);
         var trace = ActivityTraceId.CreateRandom();
-        using var request = Chat(trace, "sk-tracing-two", "unused");
+        using var request = TracedHost.Chat(trace, "sk-tracing-two", "unused");
         request.Content = new StringContent("this is not json", Encoding.UTF8, "application/json");
 
         using var response = await host.Client.SendAsync(request);
@@ -72,7 +73,7 @@ public class TracingTests
             {
                 var trace = ActivityTraceId.CreateRandom();
                 traces.Add(trace);
-                using var response = await host.Client.SendAsync(Chat(trace, key, $"Explain step by step how to solve problem {i}."));
+                using var response = await host.Client.SendAsync(TracedHost.Chat(trace, key, $"Explain step by step how to solve problem {i}."));
                 response.EnsureSuccessStatusCode();
             }
         }
@@ -119,20 +120,5 @@ public class TracingTests
             string text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
             Assert.DoesNotContain(forbidden, f => text.Contains(f, StringComparison.OrdinalIgnoreCase) || name.Contains(f, StringComparison.OrdinalIgnoreCase));
         }
-    }
-
-    private static HttpRequestMessage Chat(ActivityTraceId trace, string apiKey, string prompt)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = new StringContent(
-                $$"""{"model":"gpt-4o","max_tokens":256,"messages":[{"role":"user","content":"{{prompt}}"}]}""",
-                Encoding.UTF8,
-                "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        // A sampled remote parent, so that the server activity (and the decision under it) carry this trace id.
-        request.Headers.Add("traceparent", $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-        return request;
     }
 }

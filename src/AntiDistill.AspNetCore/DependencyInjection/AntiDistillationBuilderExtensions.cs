@@ -18,6 +18,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class AntiDistillationBuilderExtensions
 {
     /// <summary>
+    /// The name of the health check <c>AddAspNetCore</c> (and <c>AddIndicatorFeed</c>) registers, tagged <c>antidistill</c>:
+    /// unhealthy when background linkage has stopped, degraded when it falls behind or an indicator feed is failing or
+    /// stale (see docs/operations.md). Hosts see it once they call <c>AddHealthChecks()</c> and map an endpoint.
+    /// </summary>
+    public const string HealthCheckName = "antidistill";
+
+    /// <summary>
     /// Registers the middleware's services, with <see cref="AntiDistillationHttpOptions"/> bound from the
     /// <c>AntiDistillation:Http</c> section and <see cref="RiskRateLimiterOptions"/> from <c>AntiDistillation:RateLimiting</c>
     /// of the host's <c>IConfiguration</c> (when there is one), validated at start and reloaded on change.
@@ -54,7 +61,9 @@ public static class AntiDistillationBuilderExtensions
         services.TryAddSingleton<Rejections>();
         services.TryAddSingleton<AntiDistillationMetrics>();
         services.TryAddSingleton<RequestThrottle>();
+        services.TryAddSingleton<LinkageStatus>();
         services.AddHostedService<LinkageService>();
+        AntiDistillationHealthCheck.Register(services);
         services.AddHostedService<PublicIdentityKeyCheck>();
         services.AddProblemDetails();
         services.AddMetrics();

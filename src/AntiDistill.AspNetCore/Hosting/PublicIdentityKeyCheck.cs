@@ -57,8 +57,8 @@ internal sealed partial class PublicIdentityKeyCheck(IOptions<AntiDistillationOp
         return bytes.Length > 0 && !bytes.AsSpan().ContainsAnyExcept(bytes[0]);
     }
 
-    // Event ids 500-599: hosting checks.
-    [LoggerMessage(EventId = 500, EventName = "PublicIdentityKey", Level = LogLevel.Warning,
+    // Event ids 3500-3599: hosting checks.
+    [LoggerMessage(EventId = 3500, EventName = "PublicIdentityKey", Level = LogLevel.Warning,
         Message = "AntiDistillation:IdentityKey is a published example key (or a degenerate one) and the environment is {Environment}: anyone can " +
             "compute the account hash of an API key and recover network prefixes from stored hashes. Generate a secret key " +
             "(e.g. `openssl rand -base64 32`), keep it in a secret store, and use the same key on every node; see the README on key rotation.")]

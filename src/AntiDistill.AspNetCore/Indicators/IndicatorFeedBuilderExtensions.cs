@@ -27,6 +27,8 @@ public static class IndicatorFeedBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<IndicatorMatchOptions>();
         services.TryAddSingleton<IndicatorFeedMetrics>();
+        services.TryAddSingleton<IndicatorFeedStatus>();
+        AntiDistillationHealthCheck.Register(services);
         services.AddMetrics();
         if (!services.Any(d => d.ImplementationType == typeof(IndicatorFeedService)))
         {

@@ -18,14 +18,16 @@ internal sealed class IndicatorFeedService : BackgroundService
     private readonly IOptionsMonitor<IndicatorFeedOptions> _options;
     private readonly IndicatorMatchOptions _match;
     private readonly IndicatorFeedMetrics _metrics;
+    private readonly IndicatorFeedStatus _status;
     private readonly TimeProvider _time;
     private readonly ILogger<IndicatorFeedService> _logger;
     private readonly Feed[] _feeds;
     private readonly HttpClient _http = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
 
     public IndicatorFeedService(DistillationEngine engine, IEnumerable<IndicatorFeedName> names, IOptionsMonitor<IndicatorFeedOptions> options,
-        IOptions<IndicatorMatchOptions> match, IndicatorFeedMetrics metrics, TimeProvider time, ILogger<IndicatorFeedService> logger)
+        IOptions<IndicatorMatchOptions> match, IndicatorFeedMetrics metrics, IndicatorFeedStatus status, TimeProvider time, ILogger<IndicatorFeedService> logger)
     {
+        _status = status;
         _engine = engine;
         _options = options;
         _match = match.Value;
@@ -109,6 +111,7 @@ internal sealed class IndicatorFeedService : BackgroundService
 
         if (bytes is null)
         {
+            _status.Good(feed.Name, _time.GetUtcNow()); // the server vouched the content we hold is current
             Log.FeedUnchanged(_logger, feed.Name);
             return false;
         }
@@ -146,6 +149,7 @@ internal sealed class IndicatorFeedService : BackgroundService
         feed.Content = content;
         feed.ETag = etag;
         _metrics.Loaded(feed.Name);
+        _status.Good(feed.Name, now);
         int active = 0;
         foreach (var f in _feeds)
         {
@@ -159,6 +163,7 @@ internal sealed class IndicatorFeedService : BackgroundService
     private bool Reject(Feed feed, string reason, string detail)
     {
         _metrics.Rejected(feed.Name, reason);
+        _status.Failed(feed.Name, reason, _time.GetUtcNow());
         Log.FeedRejected(_logger, feed.Name, reason, detail);
         return false;
     }

@@ -5,13 +5,15 @@ namespace AntiDistill.AspNetCore;
 
 /// <summary>
 /// Runs the engine's account linkage and idle eviction on timers (from <see cref="TimeProvider"/>), so the
-/// request path only enqueues. A failing pass is logged and the loop goes on.
+/// request path only enqueues. A failing pass is logged and the loop goes on; a completed one is recorded in
+/// <see cref="LinkageStatus"/> for the health check.
 /// </summary>
 internal sealed class LinkageService(
     DistillationEngine engine,
     HttpOptionsSnapshot options,
     AntiDistillationMetrics metrics,
     TimeProvider time,
+    LinkageStatus status,
     ILogger<LinkageService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -19,6 +21,7 @@ internal sealed class LinkageService(
         var interval = options.Current.LinkageInterval;
         using var timer = new PeriodicTimer(interval, time);
         long lastEviction = time.GetTimestamp();
+        status.Start();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -72,6 +75,8 @@ internal sealed class LinkageService(
                 int evicted = engine.EvictIdle();
                 Log.Evicted(logger, evicted, engine.TrackedAccounts);
             }
+
+            status.Completed(engine.LinkageDropped);
         }
         catch (Exception ex)
         {

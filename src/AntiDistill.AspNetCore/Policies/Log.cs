@@ -4,12 +4,12 @@ namespace AntiDistill.AspNetCore;
 
 internal static partial class Log
 {
-    // Event ids 200-299: policies and options.
-    [LoggerMessage(EventId = 200, EventName = "OptionsReloaded", Level = LogLevel.Information,
+    // Event ids 3200-3299: policies and options.
+    [LoggerMessage(EventId = 3200, EventName = "OptionsReloaded", Level = LogLevel.Information,
         Message = "AntiDistill HTTP options reloaded: {Policies} policies.")]
     public static partial void OptionsReloaded(ILogger logger, int policies);
 
-    [LoggerMessage(EventId = 201, EventName = "ReloadRejected", Level = LogLevel.Error,
+    [LoggerMessage(EventId = 3201, EventName = "ReloadRejected", Level = LogLevel.Error,
         Message = "AntiDistill HTTP options were changed to an invalid configuration, which is ignored; the last valid policies keep serving. {Failures}")]
     public static partial void ReloadRejected(ILogger logger, string failures);
 }

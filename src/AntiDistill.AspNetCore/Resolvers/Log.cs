@@ -4,8 +4,8 @@ namespace AntiDistill.AspNetCore;
 
 internal static partial class Log
 {
-    // Event ids 100-199: resolvers. The account is logged as its keyed hash, never as the id or key in clear.
-    [LoggerMessage(EventId = 100, EventName = "ProfileLookupFailed", Level = LogLevel.Warning,
+    // Event ids 3100-3199: resolvers. The account is logged as its keyed hash, never as the id or key in clear.
+    [LoggerMessage(EventId = 3100, EventName = "ProfileLookupFailed", Level = LogLevel.Warning,
         Message = "Account profile lookup failed for account {Account}; scoring without a profile.")]
     public static partial void ProfileLookupFailed(ILogger logger, AccountId account, Exception exception);
 }

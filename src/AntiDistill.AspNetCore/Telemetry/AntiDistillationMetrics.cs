@@ -27,9 +27,17 @@ internal sealed class AntiDistillationMetrics
     private readonly Counter<long> _reasoningWithheld;
     private readonly Counter<long> _thinkingWithheld;
 
-    public AntiDistillationMetrics(IMeterFactory meterFactory)
+    /// <param name="meterFactory">Creates the <c>AntiDistill</c> meter.</param>
+    /// <param name="engine">The engine whose state the observable instruments report; none without it (unit tests).</param>
+    /// <param name="linkage">The background linkage's progress, for <c>antidistill.linkage.last_pass_age</c>.</param>
+    public AntiDistillationMetrics(IMeterFactory meterFactory, DistillationEngine? engine = null, LinkageStatus? linkage = null)
     {
         var meter = meterFactory.Create(MeterName);
+        if (engine is not null)
+        {
+            CreateStateInstruments(meter, engine, linkage);
+        }
+
         _requests = meter.CreateCounter<long>("antidistill.requests", "{request}",
             "Requests seen by the middleware, by policy, the action the policy called for, verdict, and whether the policy was in shadow mode.");
         _risk = meter.CreateHistogram<double>("antidistill.risk", unit: null,
@@ -51,6 +59,33 @@ internal sealed class AntiDistillationMetrics
             "Reasoning tokens withheld from responses (reasoning text blanked), by policy and request format.");
         _thinkingWithheld = meter.CreateCounter<long>("antidistill.reasoning.requests_withheld", "{request}",
             "Anthropic requests whose thinking was turned off to withhold reasoning, by policy.");
+    }
+
+    /// <summary>
+    /// What the engine holds, read at each collection from counters the engine keeps (O(account shards), no lock, nothing
+    /// scanned per account): additive across nodes, hence up-down counters rather than gauges.
+    /// </summary>
+    private static void CreateStateInstruments(Meter meter, DistillationEngine engine, LinkageStatus? linkage)
+    {
+        meter.CreateObservableUpDownCounter("antidistill.accounts", () => engine.TrackedAccounts, "{account}",
+            "Accounts the engine tracks on this node (bounded by Accounts:MaxAccounts; idle ones are evicted).");
+        meter.CreateObservableUpDownCounter("antidistill.accounts.flagged", () => new Measurement<int>[]
+            {
+                new(engine.CountAccounts(Verdict.Suspicious), new KeyValuePair<string, object?>("antidistill.verdict", "suspicious")),
+                new(engine.CountAccounts(Verdict.Campaign), new KeyValuePair<string, object?>("antidistill.verdict", "campaign")),
+            }, "{account}",
+            "Tracked accounts whose latest request was assessed suspicious or campaign (alone or through their cluster), by verdict.");
+        meter.CreateObservableUpDownCounter("antidistill.clusters", () => engine.ClusterCount, "{cluster}",
+            "Clusters of linked accounts in this node's linkage graph.");
+        meter.CreateObservableUpDownCounter("antidistill.linkage.backlog", () => engine.LinkageBacklog, "{request}",
+            "Requests scored and waiting to be linked (at Linkage:QueueCapacity further ones are dropped from linkage).");
+        meter.CreateObservableCounter("antidistill.linkage.dropped", () => engine.LinkageDropped, "{request}",
+            "Requests dropped from linkage because its queue was full, since start (scoring is never dropped).");
+        if (linkage is not null)
+        {
+            meter.CreateObservableGauge("antidistill.linkage.last_pass_age", () => linkage.SinceLastPass.TotalSeconds, "s",
+                "Time since the background linkage last completed a pass (one every Http:LinkageInterval when it keeps up).");
+        }
     }
 
     public static string ActionName(AntiDistillationAction action) => action switch

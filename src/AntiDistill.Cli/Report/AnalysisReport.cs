@@ -1,6 +1,6 @@
 namespace AntiDistill.Cli.Report;
 
-/// <summary>The findings of one analysis, as report v1 (<c>shared/spec/report-v1.md</c>) and the HTML page show them.</summary>
+/// <summary>The findings of one analysis, as report v1 (<c>docs/report-v1.md</c>) and the HTML page show them.</summary>
 internal sealed record AnalysisReport
 {
     public const string Schema = "antidistill.report/v1";

@@ -32,6 +32,12 @@ internal sealed class AccountState
     /// <summary>Set on every request, cleared by the store's eviction hand: the "recently used" bit of CLOCK.</summary>
     public bool Referenced;
 
+    /// <summary>
+    /// The verdict of the account's last assessed request on this node, counted by the store's shard (the flagged-accounts
+    /// gauge); written under the shard's lock by <see cref="AccountStore.RecordVerdict"/>.
+    /// </summary>
+    public Verdict Verdict;
+
     /// <summary>This node's own contribution when the engine shares state with other nodes, else null.</summary>
     public ReplicaState? Replica;
 
@@ -57,6 +63,7 @@ internal sealed class AccountState
         MatchedIndicator = null;
         LinkNode = 0;
         Referenced = false;
+        Verdict = Verdict.Organic;
         Replica?.Reset();
     }
 

@@ -53,6 +53,48 @@ internal sealed class AccountStore
     }
 
     /// <summary>
+    /// Tracked accounts whose last assessed request on this node had <paramref name="verdict"/>: sums one counter per
+    /// shard without taking a lock (O(shards), for gauges; each shard's count is exact, the sum a moment's snapshot).
+    /// </summary>
+    public int CountWith(Verdict verdict)
+    {
+        if (verdict == Verdict.Organic)
+        {
+            return Math.Max(0, Count - CountWith(Verdict.Suspicious) - CountWith(Verdict.Campaign));
+        }
+
+        int total = 0;
+        foreach (var shard in _shards)
+        {
+            total += shard.Flagged(verdict);
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Records the verdict of an account's latest assessment for <see cref="CountWith"/>. Costs one field read when the
+    /// verdict did not change (almost every request); a change takes the shard's lock once more, and is ignored when the
+    /// state was evicted or reused for another account since the caller let go of the lock.
+    /// </summary>
+    public void RecordVerdict(AccountId account, AccountState state, Verdict verdict)
+    {
+        if (state.Verdict == verdict) // unlocked read: a stale value only costs the lock below
+        {
+            return;
+        }
+
+        var shard = ShardOf(account);
+        lock (shard.Gate)
+        {
+            if (shard.TryGet(account, out var current) && ReferenceEquals(current, state))
+            {
+                shard.Recount(state, verdict);
+            }
+        }
+    }
+
+    /// <summary>
     /// Locks the account's shard and returns its state, created if new. Dispose the scope (a <c>using</c>)
     /// to unlock; keep the work inside short, it blocks every account of the shard.
     /// </summary>
@@ -122,6 +164,42 @@ internal sealed class AccountStore
 
         public int Count { get; private set; }
 
+        // Accounts by flagged verdict, changed only under Gate; read without it by the gauges.
+        private int _suspicious;
+        private int _campaign;
+
+        public int Flagged(Verdict verdict) => verdict == Verdict.Campaign ? Volatile.Read(ref _campaign) : Volatile.Read(ref _suspicious);
+
+        /// <summary>Moves an account from the count of its old verdict to <paramref name="verdict"/>'s (under Gate).</summary>
+        public void Recount(AccountState state, Verdict verdict)
+        {
+            Uncount(state);
+            state.Verdict = verdict;
+            if (verdict == Verdict.Suspicious)
+            {
+                Volatile.Write(ref _suspicious, _suspicious + 1);
+            }
+            else if (verdict == Verdict.Campaign)
+            {
+                Volatile.Write(ref _campaign, _campaign + 1);
+            }
+        }
+
+        /// <summary>Takes an account out of the flagged counts before it leaves or is reused (under Gate).</summary>
+        private void Uncount(AccountState state)
+        {
+            if (state.Verdict == Verdict.Suspicious)
+            {
+                Volatile.Write(ref _suspicious, _suspicious - 1);
+            }
+            else if (state.Verdict == Verdict.Campaign)
+            {
+                Volatile.Write(ref _campaign, _campaign - 1);
+            }
+
+            state.Verdict = Verdict.Organic;
+        }
+
         public bool TryGet(AccountId account, out AccountState state)
         {
             if (_index.TryGetValue(account.Value, out var found))
@@ -158,6 +236,7 @@ internal sealed class AccountStore
             {
                 slot = ClockVictim();
                 state = _slots[slot];
+                Uncount(state);
                 _index.Remove(state.Account.Value);
                 state.Reset(account);
             }
@@ -202,6 +281,7 @@ internal sealed class AccountStore
                 }
 
                 // Swap-remove, keeping the slots dense; the evicted object stays at the end for reuse.
+                Uncount(state);
                 _index.Remove(state.Account.Value);
                 int last = --Count;
                 if (i != last)

@@ -60,6 +60,25 @@ public sealed class DistillationEngine
     /// <summary>Accounts currently tracked.</summary>
     public int TrackedAccounts => _accounts.Count;
 
+    /// <summary>
+    /// Tracked accounts whose latest request on this engine was assessed <paramref name="verdict"/> (alone or through
+    /// their cluster), as of that request: an account whose cluster turns to a campaign counts as one at its next request.
+    /// Cheap and lock-free (one counter per account shard), so a metrics exporter can read it on every collection.
+    /// </summary>
+    public int CountAccounts(Verdict verdict) => _accounts.CountWith(verdict);
+
+    /// <summary>Clusters of linked accounts that exist now (0 when linkage is off). Lock-free.</summary>
+    public int ClusterCount => _linker?.LiveClusters ?? 0;
+
+    /// <summary>
+    /// Requests observed and waiting for <see cref="ProcessLinkage()"/> (0 when linkage is off). Lock-free. At
+    /// <see cref="LinkageOptions.QueueCapacity"/> further requests are dropped from linkage (<see cref="LinkageDropped"/>).
+    /// </summary>
+    public int LinkageBacklog => _linker?.Backlog ?? 0;
+
+    /// <summary>Most requests the linkage queue holds (its option rounded up to a power of two); 0 when linkage is off.</summary>
+    internal int LinkageQueueCapacity => _linker?.QueueCapacity ?? 0;
+
     /// <summary>Sharing state with other nodes, when <see cref="ReplicationOptions.Enabled"/>; else null.</summary>
     public StateReplica? Replica { get; }
 
@@ -79,7 +98,7 @@ public sealed class DistillationEngine
         ThrowIfNoAccount(observation);
         DateTimeOffset at = observation.Timestamp == default ? _time.GetUtcNow() : observation.Timestamp;
         var summary = new RequestSummary(at.ToUnixTimeMilliseconds(), features, observation, _risk.Options.HighOutputBudget);
-        Span<float> values = stackalloc float[RiskSignalNames.Count];
+        Span<float> values = stackalloc float[RiskSignalNames.SignalCount];
         values.Clear(); // [SkipLocalsInit]: a signal a future change forgets to write must read 0, not stack garbage
         var assessment = new Assessment { Account = observation.Account };
         int node;
@@ -87,7 +106,8 @@ public sealed class DistillationEngine
         var bands = default(ProfileBands);
         var match = Indicators.Match(features, observation.Client, summary.TimestampMs);
 
-        using (_accounts.EnterForUpdate(observation.Account, out var state))
+        AccountState state;
+        using (_accounts.EnterForUpdate(observation.Account, out state))
         {
             state.Observe(summary, features);
             state.ObserveIndicator(match);
@@ -108,6 +128,7 @@ public sealed class DistillationEngine
         }
 
         Score(values, node, ref assessment);
+        _accounts.RecordVerdict(observation.Account, state, assessment.Verdict);
         if (_linker is not null)
         {
             _linker.Enqueue(LinkEventFor(observation, features, summary, assessment.AccountRisk, node != 0, cadence, bands));
@@ -145,7 +166,7 @@ public sealed class DistillationEngine
     /// <summary>The current assessment of an account without observing anything; false when it is not tracked.</summary>
     public bool TryAssess(AccountId account, out Assessment assessment)
     {
-        Span<float> values = stackalloc float[RiskSignalNames.Count];
+        Span<float> values = stackalloc float[RiskSignalNames.SignalCount];
         values.Clear();
         assessment = new Assessment { Account = account };
         int node;
@@ -213,7 +234,7 @@ public sealed class DistillationEngine
         return _linker.Read(graph =>
         {
             var result = new List<ClusterSummary>(graph.ClusterCount);
-            var values = new float[RiskSignalNames.Count];
+            var values = new float[RiskSignalNames.SignalCount];
             for (int id = 1; id <= graph.ClusterCount; id++)
             {
                 int root = graph.RootOfCluster(id);

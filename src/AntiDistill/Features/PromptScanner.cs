@@ -175,8 +175,12 @@ internal static class PromptScanner
     /// Hashes the words of one segment of a block: the k-th start in <paramref name="starts"/> pairs with the k-th end in
     /// <paramref name="ends"/> (a last start without an end is the caller's open word). Returns the number of words written.
     /// </summary>
-    /// <remarks>Its own method so that the word loop gets the registers to itself: inlined in the block loop it spilled
-    /// most of its state to the stack (perf annotate of the 1 KiB prompt).</remarks>
+    /// <remarks>
+    /// A method of its own so the block loop reads as segments, not words; forced inline, since the JIT does not reliably
+    /// inline a method with a loop on its own, and every extraction result since this helper exists
+    /// (<c>benchmarks/results/AntiDistill.Benchmarks.ExtractionBenchmarks-report-github.md</c>) was measured inlined. An
+    /// out-of-line call was never benchmarked against it: measure both before changing the attribute.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int EmitSegment(ref byte block, ulong starts, ulong ends, ulong numberEnds, byte masked, ref ulong hashes, ref byte flags)
     {

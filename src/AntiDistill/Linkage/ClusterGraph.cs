@@ -24,7 +24,13 @@ internal sealed class ClusterGraph
     private ulong[] _clusterAnchor = new ulong[64];
     private int _nodes = 1; // node 0 means "none"
 
+    private int _liveClusters;
+
+    /// <summary>Cluster ids handed out so far, including those merged into another cluster since.</summary>
     public int ClusterCount { get; private set; }
+
+    /// <summary>Clusters that exist now (ids handed out minus those merged away). Safe to read from any thread.</summary>
+    public int LiveClusters => Volatile.Read(ref _liveClusters);
 
     public int AddNode(AccountId account)
     {
@@ -165,6 +171,11 @@ internal sealed class ClusterGraph
         if (keep == 0)
         {
             keep = NewCluster();
+            Volatile.Write(ref _liveClusters, _liveClusters + 1);
+        }
+        else if (idA != 0 && idB != 0)
+        {
+            Volatile.Write(ref _liveClusters, _liveClusters - 1); // two clusters became one
         }
 
         // Relabel only the members whose id changes, before the lists are spliced.

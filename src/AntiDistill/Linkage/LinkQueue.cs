@@ -40,6 +40,12 @@ internal sealed class LinkQueue<T>
     /// <summary>Most events held.</summary>
     public int Capacity => (int)_capacity;
 
+    /// <summary>
+    /// Events claimed by writers and not yet taken by the reader, from any thread: two reads, no lock. A moment's
+    /// snapshot (writers and the reader move on), clamped to [0, <see cref="Capacity"/>].
+    /// </summary>
+    public int Count => (int)Math.Clamp(Volatile.Read(ref _tail.Value) - Volatile.Read(ref _head), 0, _capacity);
+
     /// <summary>Adds an event; false when the queue is full (the reader has not freed the oldest slot yet). From any thread.</summary>
     public bool TryEnqueue(in T item)
     {
@@ -83,7 +89,7 @@ internal sealed class LinkQueue<T>
             {
                 item = slot.Item;
                 Volatile.Write(ref slot.Sequence, position + _capacity); // free for the writer one lap ahead
-                _head = position + 1;
+                Volatile.Write(ref _head, position + 1); // Count reads it from other threads
                 return true;
             }
         }

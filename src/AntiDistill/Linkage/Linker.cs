@@ -57,6 +57,15 @@ internal sealed class Linker
     /// <summary>Events dropped because the queue was full (linkage fell behind; scoring went on).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>Requests waiting to be linked, from any thread without a lock.</summary>
+    public int Backlog => _queue.Count;
+
+    /// <summary>Most requests that can wait; more are dropped.</summary>
+    public int QueueCapacity => _queue.Capacity;
+
+    /// <summary>Clusters that exist now, from any thread without a lock.</summary>
+    public int LiveClusters => _graph.LiveClusters;
+
     public void Enqueue(in LinkEvent e)
     {
         if (!_queue.TryEnqueue(e))

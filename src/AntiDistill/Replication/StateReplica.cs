@@ -217,7 +217,7 @@ public sealed class StateReplica
 
         var remote = default(ContributionParts);
         var delta = default(ActivityCounters);
-        Span<float> values = stackalloc float[RiskSignalNames.Count];
+        Span<float> values = stackalloc float[RiskSignalNames.SignalCount];
         var assessment = default(Assessment);
         int used = 0;
         lock (_gate)

@@ -56,7 +56,7 @@ public struct Assessment
         private int _element0;
     }
 
-    [InlineArray(RiskSignalNames.Count)]
+    [InlineArray(RiskSignalNames.SignalCount)]
     private struct Scores
     {
         private SignalScore _element0;

@@ -6,7 +6,7 @@ namespace AntiDistill;
 /// </summary>
 internal sealed class RiskModel
 {
-    private readonly double[] _weights = new double[RiskSignalNames.Count];
+    private readonly double[] _weights = new double[RiskSignalNames.SignalCount];
     private readonly double _bias;
     private readonly double _suspicious;
     private readonly double _campaign;
@@ -27,7 +27,7 @@ internal sealed class RiskModel
     /// <summary>The risk of summed activity alone (a cluster's, a template cohort's), without the per-signal explanation.</summary>
     public float RiskOf(in ActivityCounters activity)
     {
-        Span<float> values = stackalloc float[RiskSignalNames.Count];
+        Span<float> values = stackalloc float[RiskSignalNames.SignalCount];
         values.Clear();
         activity.ComputeSignals(Options, values);
         var assessment = default(Assessment);
@@ -39,7 +39,7 @@ internal sealed class RiskModel
     public void Evaluate(ReadOnlySpan<float> values, ref Assessment assessment)
     {
         double z = _bias, evidence = 0;
-        for (int i = 0; i < RiskSignalNames.Count; i++)
+        for (int i = 0; i < RiskSignalNames.SignalCount; i++)
         {
             double term = _weights[i] * values[i];
             z += term;
@@ -49,7 +49,7 @@ internal sealed class RiskModel
         double risk = 1 / (1 + Math.Exp(-z));
         double perEvidence = evidence == 0 ? 0 : risk / evidence; // one division, not one per signal
         Span<SignalScore> scores = assessment.WritableSignals;
-        for (int i = 0; i < RiskSignalNames.Count; i++)
+        for (int i = 0; i < RiskSignalNames.SignalCount; i++)
         {
             scores[i] = new SignalScore((RiskSignal)i, values[i], (float)(_weights[i] * values[i] * perEvidence));
         }

@@ -64,8 +64,14 @@ public enum RiskSignal : byte
 /// <summary>Names of the signals as they appear in reports and logs.</summary>
 public static class RiskSignalNames
 {
-    /// <summary>Number of signals.</summary>
-    public const int Count = 14;
+    /// <summary>
+    /// The number of signals (the length of <see cref="RiskSignal"/>). A property rather than a constant: it grows with
+    /// every signal, and a constant would be compiled into hosts' assemblies and go stale when they update the package.
+    /// </summary>
+    public static int Count => SignalCount;
+
+    /// <summary>The same number as a constant, for the engine's fixed-size buffers (<c>[InlineArray]</c>, <c>stackalloc</c>).</summary>
+    internal const int SignalCount = 14;
 
     /// <summary>The snake_case name used in reports (e.g. <c>cot_elicitation</c>).</summary>
     public static string GetName(RiskSignal signal) => signal switch

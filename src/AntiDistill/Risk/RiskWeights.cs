@@ -94,7 +94,7 @@ public sealed class RiskWeights
     /// <summary>Copies the weights into a span indexed by <see cref="RiskSignal"/>.</summary>
     public void CopyTo(Span<double> destination)
     {
-        for (int i = 0; i < RiskSignalNames.Count; i++)
+        for (int i = 0; i < RiskSignalNames.SignalCount; i++)
         {
             destination[i] = this[(RiskSignal)i];
         }

@@ -39,7 +39,7 @@ public class LinkageServiceTests
         var options = new HttpOptionsSnapshot(
             new StaticMonitor(new AntiDistillationHttpOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<HttpOptionsSnapshot>.Instance);
         var service = new LinkageService(engine, options, new AntiDistillationMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
-            time, Microsoft.Extensions.Logging.Abstractions.NullLogger<LinkageService>.Instance);
+            time, new LinkageStatus(time), Microsoft.Extensions.Logging.Abstractions.NullLogger<LinkageService>.Instance);
         engine.Observe(new Observation { Account = new AccountId(7), Prompt = "hello there"u8, TurnCount = 1 });
         long last = time.GetTimestamp();
 
@@ -58,7 +58,7 @@ public class LinkageServiceTests
         var options = new HttpOptionsSnapshot(
             new StaticMonitor(new AntiDistillationHttpOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<HttpOptionsSnapshot>.Instance);
         var service = new LinkageService(engine, options, new AntiDistillationMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
-            time, Microsoft.Extensions.Logging.Abstractions.NullLogger<LinkageService>.Instance);
+            time, new LinkageStatus(time), Microsoft.Extensions.Logging.Abstractions.NullLogger<LinkageService>.Instance);
         for (int i = 0; i < 66_000; i++)
         {
             engine.Observe(new Observation { Account = new AccountId((ulong)(i % 50) + 1), Prompt = "hello there"u8, TurnCount = 1 });

@@ -56,6 +56,21 @@ public class ClusterGraphTests
     }
 
     [Fact]
+    public void LiveClusters_NewMergedAndGrown_CountsClustersThatExistNow()
+    {
+        var (graph, n) = Graph(6);
+        graph.Union(n[0], n[1], 1);           // new cluster
+        graph.Union(n[2], n[3], 1);           // another
+        graph.Union(n[2], n[4], 1);           // grows, no new one
+        Assert.Equal(2, graph.LiveClusters);
+
+        graph.Union(n[0], n[2], 1);           // two become one
+
+        Assert.Equal(1, graph.LiveClusters);
+        Assert.Equal(2, graph.ClusterCount);  // ids handed out, merged ones included
+    }
+
+    [Fact]
     public void Union_SameSet_ReturnsMinusOneAndCountsNothing()
     {
         var (graph, n) = Graph(2);

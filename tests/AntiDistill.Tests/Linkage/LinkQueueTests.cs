@@ -35,6 +35,21 @@ public class LinkQueueTests
     }
 
     [Fact]
+    public void Count_EnqueuedAndTaken_WhatIsWaiting()
+    {
+        var queue = new LinkQueue<long>(8);
+        for (long i = 0; i < 5; i++)
+        {
+            Assert.True(queue.TryEnqueue(i));
+        }
+
+        Assert.True(queue.TryDequeue(out _));
+        Assert.True(queue.TryDequeue(out _));
+
+        Assert.Equal(3, queue.Count);
+    }
+
+    [Fact]
     public void TryDequeue_Empty_False()
     {
         var queue = new LinkQueue<long>(16);

@@ -6,7 +6,7 @@ namespace AntiDistill.Tests.Risk;
 
 public partial class RiskModelTests
 {
-    private const int Signals = RiskSignalNames.Count;
+    private const int Signals = RiskSignalNames.SignalCount;
 
     /// <summary>Signal values in [0, 1] from arbitrary shorts (missing entries are 0).</summary>
     private static float[] Values(ushort[]? raw)
