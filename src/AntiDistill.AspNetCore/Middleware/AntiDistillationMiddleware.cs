@@ -36,6 +36,7 @@ internal sealed partial class AntiDistillationMiddleware
     private readonly AntiDistillationMetrics _metrics;
     private readonly ILogger _logger;
     private readonly LogRateGate _logGate;
+    private readonly RequestCapture? _capture;
     private readonly EndpointMarksCache _marks = new();
 
     // Misordered pipelines (UseAntiDistillation before UseRouting) are found at run time: a request that enters without
@@ -57,6 +58,7 @@ internal sealed partial class AntiDistillationMiddleware
         _metrics = services.GetRequiredService<AntiDistillationMetrics>();
         _logger = logger;
         _logGate = new LogRateGate(services.GetService<TimeProvider>() ?? TimeProvider.System);
+        _capture = services.GetService<RequestCapture>();
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -294,8 +296,10 @@ internal sealed partial class AntiDistillationMiddleware
             case AntiDistillationAction.Throttle:
                 return ThrottleAsync(context, name, policy, options, outcome, feature);
             case AntiDistillationAction.Challenge:
+                CaptureRefused(feature);
                 return RejectAsync(context, name, policy, RejectionReason.Challenged, Rejections.Challenged(policy.VerificationUrl), null, options);
             case AntiDistillationAction.Block:
+                CaptureRefused(feature);
                 return RejectAsync(context, name, policy, RejectionReason.Blocked, Rejections.Blocked(), null, options);
         }
 
@@ -312,11 +316,13 @@ internal sealed partial class AntiDistillationMiddleware
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
+            CaptureRefused(feature);
             return; // the client left while its request waited for the limiter: nobody to answer
         }
 
         if (!lease.Acquired)
         {
+            CaptureRefused(feature);
             await RejectAsync(context, name, policy, RejectionReason.Throttled, Rejections.Throttled(), lease.RetryAfter ?? policy.RetryAfter, options)
                 .ConfigureAwait(false);
             return;
@@ -367,7 +373,15 @@ internal sealed partial class AntiDistillationMiddleware
         }
 
         var feature = new AntiDistillationFeature(name, status, content.Format, policy.Shadow, scored: true);
-        feature.Scored = _engine.Observe(content.ToObservation(caller.Account, caller.Client, default, caller.ApiKey, caller.Organization));
+
+        // Captured requests are observed at the time their log line carries, so a replay sees what the engine saw.
+        var at = _capture?.Now() ?? default;
+        feature.Scored = _engine.Observe(content.ToObservation(caller.Account, caller.Client, at, caller.ApiKey, caller.Organization));
+        if (_capture is not null)
+        {
+            feature.Capture = _capture.Begin(at, body, context.Request.Path.Value, caller);
+        }
+
         var action = feature.Action = policy.ActionFor(feature.Scored.Risk);
         bool withhold = feature.WithholdsReasoning = !policy.Shadow && policy.WithholdsReasoning(feature.Scored.Risk);
 
