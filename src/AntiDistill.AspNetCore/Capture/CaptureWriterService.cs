@@ -16,6 +16,7 @@ internal sealed class CaptureWriterService(RequestCapture capture, AntiDistillat
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan HousekeepEvery = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(5);
 
     private readonly CaptureLine _line = new();
     private readonly CaptureFiles _files = new(capture.Options, time);
@@ -180,10 +181,27 @@ internal sealed class CaptureWriterService(RequestCapture capture, AntiDistillat
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>
+    /// A host disposed without being stopped first: cancelling lets ExecuteAsync write what is queued and close its file
+    /// (waited for, a little); only then is anything it might still use let go of.
+    /// </summary>
     public override void Dispose()
     {
-        _files.Abandon(); // closed by ExecuteAsync on a normal stop; this only lets go of a file it never got to close
-        _line.Dispose();
         base.Dispose();
+        bool done;
+        try
+        {
+            done = ExecuteTask?.Wait(DisposeWait) ?? true;
+        }
+        catch (AggregateException)
+        {
+            done = true;
+        }
+
+        if (done)
+        {
+            _files.Abandon();
+            _line.Dispose();
+        }
     }
 }
