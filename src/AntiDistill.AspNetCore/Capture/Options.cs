@@ -25,6 +25,11 @@ internal sealed class RequestCaptureOptionsValidator : IValidateOptions<RequestC
             errors.Add("Request capture: MaxTotalBytes must be at least MaxFileBytes (the open file counts against the budget).");
         }
 
+        if (options.MaxBodyBytes > options.MaxQueueBytes)
+        {
+            errors.Add("Request capture: MaxBodyBytes must not exceed MaxQueueBytes (such a body could never be queued).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -120,9 +120,66 @@ public class CaptureMiddlewareTests
     }
 
     [Fact]
-    public async Task AddRequestCapture_NoDirectory_HostFailsToStart()
+    public async Task Request_ScoredThenBlocked_LineWithoutServedHalf()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o => o.Directory = null));
-        Assert.Contains("Directory is required", error.Message, StringComparison.Ordinal);
+        using var folder = new CaptureFolder();
+        await using (var host = await TestHost.StartAsync(Settings.Always(AntiDistillationAction.Block), b => b.AddRequestCapture(o => o.Directory = folder.Path)))
+        {
+            using var response = await host.PostAsync(Bodies.ChatPath, Bodies.Chat());
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+            await host.App.StopAsync();
+        }
+
+        // The engine observed the request and was told of no response: neither is the replay.
+        using var json = System.Text.Json.JsonDocument.Parse(Assert.Single(folder.Lines()));
+        Assert.True(json.RootElement.TryGetProperty("body", out _));
+        Assert.False(json.RootElement.TryGetProperty("status", out _));
+        Assert.False(json.RootElement.TryGetProperty("output_tokens", out _));
+    }
+
+    [Fact]
+    public async Task Request_BodyNotJson_NotScoredNotCaptured()
+    {
+        using var folder = new CaptureFolder();
+        await using (var host = await StartAsync(o => o.Directory = folder.Path))
+        {
+            using var unscored = await host.PostAsync("/echo/chat/completions", "this is not JSON");
+            using var scored = await host.PostAsync("/echo/chat/completions", Bodies.Chat());
+            Assert.True(unscored.IsSuccessStatusCode && scored.IsSuccessStatusCode);
+            await host.App.StopAsync();
+        }
+
+        // The engine never saw the first: a replay must not score it either.
+        Assert.Single(folder.Lines());
+    }
+
+    [Theory]
+    [InlineData(nameof(RequestCaptureOptions.Directory), "Directory is required")]
+    [InlineData(nameof(RequestCaptureOptions.RotateEvery), "RotateEvery must be between")]
+    [InlineData(nameof(RequestCaptureOptions.MaxTotalBytes), "MaxTotalBytes must be at least MaxFileBytes")]
+    [InlineData(nameof(RequestCaptureOptions.MaxBodyBytes), "MaxBodyBytes must not exceed MaxQueueBytes")]
+    public async Task AddRequestCapture_InvalidOptions_HostFailsToStartSayingWhy(string field, string message)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o =>
+        {
+            o.Directory = "/tmp/unused";
+            if (field == nameof(RequestCaptureOptions.Directory))
+            {
+                o.Directory = null;
+            }
+            else if (field == nameof(RequestCaptureOptions.RotateEvery))
+            {
+                o.RotateEvery = TimeSpan.FromSeconds(5);
+            }
+            else if (field == nameof(RequestCaptureOptions.MaxTotalBytes))
+            {
+                o.MaxTotalBytes = o.MaxFileBytes - 1;
+            }
+            else
+            {
+                o.MaxBodyBytes = (int)o.MaxQueueBytes + 1;
+            }
+        }));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 }
