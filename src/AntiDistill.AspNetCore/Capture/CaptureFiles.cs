@@ -56,7 +56,9 @@ internal sealed class CaptureFiles : IDisposable
     /// <summary>Appends one line (its line end added) for a record observed at <paramref name="timestampMs"/>, rotating first when due.</summary>
     public void Append(ReadOnlySpan<byte> line, long timestampMs)
     {
-        if (_file is not null && Period(timestampMs) != _openPeriod)
+        // Only forward: a record of an earlier period (a long stream ends after shorter ones started later) joins the
+        // open file, where the analyzer's reorder window puts it back in order, rather than reopen a closed period.
+        if (_file is not null && Period(timestampMs) > _openPeriod)
         {
             Close();
         }
@@ -79,7 +81,7 @@ internal sealed class CaptureFiles : IDisposable
     public void Tick()
     {
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_file is not null && Period(now) != _openPeriod)
+        if (_file is not null && Period(now) > _openPeriod)
         {
             Close();
         }

@@ -52,6 +52,18 @@ public sealed class CaptureFilesTests : IDisposable
     }
 
     [Fact]
+    public void Append_LateRecordOfEarlierPeriod_JoinsOpenFile()
+    {
+        using var files = Files();
+        Append(files, 1, TimeSpan.FromMinutes(61));
+        Append(files, 2, TimeSpan.FromMinutes(59)); // a long exchange that started before the hour and ended after it
+        Append(files, 3, TimeSpan.FromMinutes(62));
+        files.Close();
+
+        Assert.Equal(["{\"n\":1,\"pad\":\"\"}", "{\"n\":2,\"pad\":\"\"}", "{\"n\":3,\"pad\":\"\"}"], CaptureFolder.ReadLines(Assert.Single(_folder.Files())));
+    }
+
+    [Fact]
     public void Tick_PeriodOverWithoutTraffic_ClosesOpenFile()
     {
         using var files = Files();
