@@ -35,10 +35,12 @@ public class CaptureReplayTests
             .ToList();
 
         var live = new Dictionary<string, Verdict>(StringComparer.Ordinal);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             foreach (var request in traffic)
             {
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), "the replay loop ran out of time"); // bounded in count and time
                 if (request.Timestamp > host.Time.GetUtcNow())
                 {
                     host.Time.SetUtcNow(request.Timestamp);
