@@ -34,7 +34,7 @@ public class CaptureReplayTests
             .Take(MaxRequests)
             .ToList();
 
-        var live = new Dictionary<string, Verdict>(StringComparer.Ordinal);
+        var live = new Dictionary<string, (Verdict Verdict, double Risk)>(StringComparer.Ordinal);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -59,7 +59,7 @@ public class CaptureReplayTests
             {
                 var id = engine.Identities.Account(account);
                 Assert.True(engine.TryAssess(id, out var assessment), $"{account} is not tracked");
-                live[id.Value.ToString("x16", CultureInfo.InvariantCulture)] = assessment.Verdict;
+                live[id.Value.ToString("x16", CultureInfo.InvariantCulture)] = (assessment.Verdict, Math.Round((double)assessment.Risk, 4));
             }
         }
         finally
@@ -73,12 +73,14 @@ public class CaptureReplayTests
         Assert.Equal(traffic.Count, report.Input.Records);
         Assert.Equal(0, report.Input.BadLines);
         Assert.Null(report.Input.Damage);
-        var replayed = report.Accounts.ToDictionary(a => a.Account, a => a.Verdict, StringComparer.Ordinal);
+        var replayed = report.Accounts.ToDictionary(a => a.Account, a => (a.Verdict, a.Risk), StringComparer.Ordinal);
         Assert.Equal(live.Keys.Order(StringComparer.Ordinal), replayed.Keys.Order(StringComparer.Ordinal));
+
+        // The verdicts, and the risks behind them to the report's four decimals: the replay rebuilt the same state.
         Assert.All(live, pair => Assert.True(replayed[pair.Key] == pair.Value, $"{pair.Key}: live {pair.Value}, replayed {replayed[pair.Key]}"));
 
         // Not a comparison of two empty answers: the campaign is caught and most users are not.
-        Assert.Contains(live.Values, v => v == Verdict.Campaign);
-        Assert.True(live.Values.Count(v => v == Verdict.Organic) >= 15, "most organic users stay organic");
+        Assert.Contains(live.Values, v => v.Verdict == Verdict.Campaign);
+        Assert.True(live.Values.Count(v => v.Verdict == Verdict.Organic) >= 15, "most organic users stay organic");
     }
 }
