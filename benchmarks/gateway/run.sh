@@ -4,6 +4,10 @@
 #
 #   benchmarks/gateway/run.sh [rate=1500] [duration=20] [rounds=4] [warmup=45] [stream-rate=40]
 #
+# GATEWAY_ARGS adds arguments to every gateway started, OUT moves the result table: request capture's cost is the
+# scoring=true rows of a run with capture on beside those of a plain run, e.g.
+#   OUT=benchmarks/results/gateway-capture.md GATEWAY_ARGS="--Gateway:Capture=/tmp/gateway-capture" benchmarks/gateway/run.sh
+#
 # On 2 cores a saturated three-process benchmark mixes up who the bottleneck is, so the main figure is (a) the gateway
 # process's CPU time per request at a fixed offered rate neither variant saturates (utime+stime from /proc, wrk paced by WRK_PACE_MS in
 # benchmarks/wrk/chat.lua so the 500-account mix stays the same as benchmarks/wrk), beside (b) saturated requests/s
@@ -22,7 +26,7 @@ STREAM_RATE="${5:-40}"
 CONNECTIONS=32
 UPSTREAM_PORT=5301
 GATEWAY_PORT=5302
-OUT=benchmarks/results/gateway.md
+OUT="${OUT:-benchmarks/results/gateway.md}"
 RAW=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$RAW"' EXIT
 
@@ -48,7 +52,7 @@ start_gateway() { # $1 = scoring true/false
   taskset -c 0 dotnet "$GATEWAY" --contentRoot "$PWD/$(dirname "$GATEWAY")" --urls "http://127.0.0.1:$GATEWAY_PORT" --Gateway:Scoring="$1" \
     --ReverseProxy:Clusters:model:Destinations:local:Address="http://127.0.0.1:$UPSTREAM_PORT/" \
     --AntiDistillation:Http:Policies:enforce:Shadow=true \
-    --Logging:LogLevel:Default=Warning --Logging:LogLevel:AntiDistill=Warning >"$RAW/gateway-$1.log" 2>&1 &
+    --Logging:LogLevel:Default=Warning --Logging:LogLevel:AntiDistill=Warning ${GATEWAY_ARGS:-} >"$RAW/gateway-$1.log" 2>&1 &
   GATEWAY_PID=$!
   wait_for "http://127.0.0.1:$GATEWAY_PORT/healthz" "$RAW/gateway-$1.log"
 }

@@ -12,7 +12,14 @@ public static class GatewayApp
         configure?.Invoke(builder);
 
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
-        builder.Services.AddAntiDistillation(builder.Configuration.GetSection("AntiDistillation")).AddAspNetCore();
+        var antiDistillation = builder.Services.AddAntiDistillation(builder.Configuration.GetSection("AntiDistillation")).AddAspNetCore();
+
+        // Gateway:Capture=<directory> writes every scored request as request-log v1 for `antidistill analyze`
+        // (docs/capture.md; the rest of its options from AntiDistillation:Capture). benchmarks/gateway measures its cost.
+        if (builder.Configuration["Gateway:Capture"] is { Length: > 0 } capture)
+        {
+            antiDistillation.AddRequestCapture(o => o.Directory = capture);
+        }
 
         var app = builder.Build();
         app.UseForwardedHeaders();

@@ -42,6 +42,9 @@ internal sealed class AntiDistillationFeature(string policy, RequestReadStatus b
 
     public bool WithholdsReasoning { get; internal set; }
 
+    /// <summary>The request's capture record until the exchange ends and it is queued (null when capture is off or dropped it).</summary>
+    internal CaptureRecord? Capture { get; set; }
+
     public ServedExchange? Served => _served
         ? new ServedExchange
         {

@@ -96,6 +96,12 @@ internal sealed partial class AntiDistillationMiddleware
         var served = feature.SetServed(faulted && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode, scan);
         feature.ResponseStatus = status;
         _engine.ObserveServed(served);
+        if (feature.Capture is { } captured)
+        {
+            feature.Capture = null;
+            _capture!.Complete(captured, served);
+        }
+
         _metrics.Response(name, feature.Format, status);
         if (served.ReasoningTokensWithheld > 0)
         {
@@ -103,6 +109,16 @@ internal sealed partial class AntiDistillationMiddleware
         }
 
         return feature.ReportedUsage ?? (scan.SawUsage ? (long)scan.InputTokens + scan.OutputTokens : null);
+    }
+
+    /// <summary>Queues the capture record of a scored request that is refused: it has no served half (the engine is told none).</summary>
+    private void CaptureRefused(AntiDistillationFeature feature)
+    {
+        if (feature.Capture is { } captured)
+        {
+            feature.Capture = null;
+            _capture!.CompleteRefused(captured);
+        }
     }
 
     /// <summary>Has the endpoint read the Anthropic request with thinking turned off, budgets as sent.</summary>

@@ -38,6 +38,7 @@ internal sealed partial class AntiDistillationMiddleware
     private readonly AntiDistillationMetrics _metrics;
     private readonly ILogger _logger;
     private readonly LogRateGate _logGate;
+    private readonly RequestCapture? _capture;
     private readonly EndpointMarksCache _marks = new();
 
     // Misordered pipelines (UseAntiDistillation before UseRouting) are found at run time: a request that enters without
@@ -61,6 +62,7 @@ internal sealed partial class AntiDistillationMiddleware
         _metrics = services.GetRequiredService<AntiDistillationMetrics>();
         _logger = logger;
         _logGate = new LogRateGate(services.GetService<TimeProvider>() ?? TimeProvider.System);
+        _capture = services.GetService<RequestCapture>();
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -293,7 +295,7 @@ internal sealed partial class AntiDistillationMiddleware
         var handled = action.Handler.HandleAsync(new AntiDistillationActionContext(this, context, name, policy, feature, options, action.TagName, outcome.EstimatedTokens));
         if (handled.IsCompletedSuccessfully)
         {
-            return handled.Result ? Serve(context, name, feature) : Task.CompletedTask;
+            return handled.Result ? Serve(context, name, feature) : Refused(feature);
         }
 
         return ServeAfterHandlerAsync(handled, context, name, feature);
@@ -309,6 +311,17 @@ internal sealed partial class AntiDistillationMiddleware
         {
             await Serve(context, name, feature).ConfigureAwait(false);
         }
+        else
+        {
+            CaptureRefused(feature);
+        }
+    }
+
+    /// <summary>A request its action's handler finished without the endpoint: captured without a served half.</summary>
+    private Task Refused(AntiDistillationFeature feature)
+    {
+        CaptureRefused(feature);
+        return Task.CompletedTask;
     }
 
     /// <summary>The throttle action: the limiter, then 429 or the endpoint run here (its lease settles with what it served); always false.</summary>
@@ -384,7 +397,15 @@ internal sealed partial class AntiDistillationMiddleware
         }
 
         var feature = new AntiDistillationFeature(name, status, content.Format, policy.Shadow, scored: true);
-        feature.Scored = _engine.Observe(content.ToObservation(caller.Account, caller.Client, default, caller.ApiKey, caller.Organization));
+
+        // Captured requests are observed at the time their log line carries, so a replay sees what the engine saw.
+        var at = _capture?.Now() ?? default;
+        feature.Scored = _engine.Observe(content.ToObservation(caller.Account, caller.Client, at, caller.ApiKey, caller.Organization));
+        if (_capture is not null)
+        {
+            feature.Capture = _capture.Begin(at, body, context.Request.Path.Value, caller);
+        }
+
         var resolved = _actions.For(policy, feature.Scored.Risk);
         var action = feature.Action = resolved.Action;
         feature.ActionName = resolved.TagName;

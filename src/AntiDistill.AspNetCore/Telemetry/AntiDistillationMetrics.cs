@@ -26,6 +26,8 @@ internal sealed class AntiDistillationMetrics
     private readonly Counter<long> _responses;
     private readonly Counter<long> _reasoningWithheld;
     private readonly Counter<long> _thinkingWithheld;
+    private readonly Counter<long> _captured;
+    private readonly Counter<long> _captureDropped;
 
     /// <param name="meterFactory">Creates the <c>AntiDistill</c> meter.</param>
     /// <param name="engine">The engine whose state the observable instruments report; none without it (unit tests).</param>
@@ -59,6 +61,10 @@ internal sealed class AntiDistillationMetrics
             "Reasoning tokens withheld from responses (reasoning text blanked), by policy and request format.");
         _thinkingWithheld = meter.CreateCounter<long>("antidistill.reasoning.requests_withheld", "{request}",
             "Anthropic requests whose thinking was turned off to withhold reasoning, by policy.");
+        _captured = meter.CreateCounter<long>("antidistill.capture.written", "{record}",
+            "Scored requests written to the request capture files (request-log v1).");
+        _captureDropped = meter.CreateCounter<long>("antidistill.capture.dropped", "{record}",
+            "Scored requests request capture did not write, by reason (queue_full, too_large, io_error, bad_body, stopped).");
     }
 
     /// <summary>
@@ -210,4 +216,18 @@ internal sealed class AntiDistillationMetrics
         new KeyValuePair<string, object?>("antidistill.format", FormatName(format)));
 
     public void ThinkingWithheld(string policy) => _thinkingWithheld.Add(1, new KeyValuePair<string, object?>("antidistill.policy", policy));
+
+    public void CaptureWritten(int records) => _captured.Add(records);
+
+    public void CaptureDropped(CaptureDropReason reason, int records = 1) => _captureDropped.Add(records,
+        new KeyValuePair<string, object?>("antidistill.reason", CaptureReasonName(reason)));
+
+    public static string CaptureReasonName(CaptureDropReason reason) => reason switch
+    {
+        CaptureDropReason.QueueFull => "queue_full",
+        CaptureDropReason.TooLarge => "too_large",
+        CaptureDropReason.IoError => "io_error",
+        CaptureDropReason.BadBody => "bad_body",
+        _ => "stopped",
+    };
 }

@@ -1,0 +1,207 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AntiDistill.AspNetCore;
+
+/// <summary>
+/// The one writer: drains the capture queue, serializes each record on its own thread and appends it to the current
+/// file, and on a timer finishes gzip members, closes files whose period is over and applies retention. An IO error
+/// (disk full, permissions, a vanished mount) drops the record and counts it, logs at most one line a minute, and
+/// pauses writing for a few seconds before a fresh file is tried: never an exception into the host.
+/// </summary>
+internal sealed class CaptureWriterService(RequestCapture capture, AntiDistillationMetrics metrics, TimeProvider time, ILogger<CaptureWriterService> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan HousekeepEvery = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(5);
+
+    private readonly CaptureLine _line = new();
+    private readonly CaptureFiles _files = new(capture.Options, time);
+    private long _retryAt = long.MinValue;
+    private long _lastLog = long.MinValue / 2; // far enough back that the first failure logs, near enough not to overflow
+    private long _lastHousekeep;
+    private long _failedSinceLog;
+    private long _written;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // start returns at once
+        var options = capture.Options;
+        Guard(_files.Start);
+        _lastHousekeep = Now();
+        Log.CaptureStarted(logger, options.Directory!, options.RetainPrompts);
+
+        // Often enough to finish members and close periods on time, seldom enough to cost nothing.
+        var tick = options.FlushInterval < TimeSpan.FromSeconds(1) ? options.FlushInterval : TimeSpan.FromSeconds(1);
+        var reader = capture.Reader;
+        Task<bool>? ready = null;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                ready ??= reader.WaitToReadAsync(stoppingToken).AsTask();
+                if (!ready.IsCompleted)
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    await Task.WhenAny(ready, Task.Delay(tick, time, timeout.Token)).ConfigureAwait(false);
+                    await timeout.CancelAsync().ConfigureAwait(false);
+                }
+
+                if (ready.IsCompleted)
+                {
+                    if (!await ready.ConfigureAwait(false))
+                    {
+                        break; // the queue was completed: nothing more will come
+                    }
+
+                    ready = null;
+                }
+
+                Drain(reader);
+                Guard(Tick);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Whatever was queued before the stop is written; what comes later is dropped as "stopped".
+            capture.Stop();
+            Drain(reader);
+            Guard(_files.Close);
+            Log.CaptureStopped(logger, _written);
+        }
+    }
+
+    /// <summary>Writes everything queued now.</summary>
+    private void Drain(ChannelReader<CaptureRecord> reader)
+    {
+        int written = 0;
+        while (reader.TryRead(out var record))
+        {
+            try
+            {
+                capture.BeforeWrite?.Invoke();
+                written += Write(record) ? 1 : 0;
+            }
+            finally
+            {
+                capture.Return(record);
+            }
+        }
+
+        if (written > 0)
+        {
+            _written += written;
+            metrics.CaptureWritten(written);
+        }
+    }
+
+    private bool Write(CaptureRecord record)
+    {
+        if (Now() < _retryAt)
+        {
+            Failed(null);
+            return false;
+        }
+
+        if (!_line.TryWrite(record, capture.Options.RetainPrompts))
+        {
+            metrics.CaptureDropped(CaptureDropReason.BadBody);
+            return false;
+        }
+
+        try
+        {
+            _files.Append(_line.Written, record.TimestampMs);
+            return true;
+        }
+        catch (Exception e)
+        {
+            // Not only IOException: whatever goes wrong with one record must not stop the writer for the others.
+            _files.Abandon();
+            _retryAt = Now() + (long)RetryAfter.TotalMilliseconds;
+            Failed(e);
+            return false;
+        }
+    }
+
+    private void Tick()
+    {
+        _files.Tick();
+        long now = Now();
+        if (now - _lastHousekeep >= (long)HousekeepEvery.TotalMilliseconds)
+        {
+            _lastHousekeep = now;
+            _files.Housekeep();
+        }
+    }
+
+    /// <summary>Runs directory work that drops no record (start, tick, close); its failure is logged like a write's.</summary>
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            _files.Abandon();
+            LogFailure(e);
+        }
+    }
+
+    /// <summary>A record lost to an IO error (<paramref name="error"/> null: lost while writing is paused after one).</summary>
+    private void Failed(Exception? error)
+    {
+        metrics.CaptureDropped(CaptureDropReason.IoError);
+        _failedSinceLog++;
+        if (error is not null)
+        {
+            LogFailure(error);
+        }
+    }
+
+    private void LogFailure(Exception error)
+    {
+        long now = Now();
+        if (now - _lastLog < (long)LogEvery.TotalMilliseconds)
+        {
+            return;
+        }
+
+        _lastLog = now;
+        Log.CaptureWriteFailed(logger, capture.Options.Directory!, error.GetType().Name + ": " + error.Message, _failedSinceLog);
+        _failedSinceLog = 0;
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// A host disposed without being stopped first: cancelling lets ExecuteAsync write what is queued and close its file
+    /// (waited for, a little); only then is anything it might still use let go of.
+    /// </summary>
+    public override void Dispose()
+    {
+        base.Dispose();
+        bool done;
+        try
+        {
+            done = ExecuteTask?.Wait(DisposeWait) ?? true;
+        }
+        catch (AggregateException)
+        {
+            done = true;
+        }
+
+        if (done)
+        {
+            _files.Abandon();
+            _line.Dispose();
+        }
+    }
+}
