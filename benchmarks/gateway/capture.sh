@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# What request capture costs the gateway (issue 17: at most 5% of its requests/s). Writes
+# benchmarks/results/gateway-capture.md. About 10 minutes with the defaults.
+#
+#   benchmarks/gateway/capture.sh [rate=1500] [duration=20] [rounds=3] [warmup=30]
+#
+# The setup of run.sh (common.sh): the YARP gateway sample on CPU 0 in front of the sample API, wrk on CPU 1, the
+# 500-account chat mix, every policy in shadow mode. Both variants score; one also captures every exchange to a
+# temporary directory (prompts kept: the larger records). Per round and variant, a fresh gateway is warmed up under
+# saturated load, then measured (a) at a fixed offered rate for its CPU time per request and (b) saturated for
+# requests/s and p99. The variants alternate from round to round.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+RATE="${1:-1500}"
+DURATION="${2:-20}"
+ROUNDS="${3:-3}"
+WARMUP="${4:-30}"
+CONNECTIONS=32
+OUT="${OUT:-benchmarks/results/gateway-capture.md}"
+source benchmarks/gateway/common.sh
+CAPTURE_DIR="$RAW/capture"
+
+measure() { # $1 = off/on, $2 = round
+  if [ "$1" = on ]; then
+    start_gateway true --Gateway:Capture="$CAPTURE_DIR" --AntiDistillation:Capture:RetainPrompts=true
+  else
+    start_gateway true
+  fi
+  load "$WARMUP" /dev/null
+  paced "$RATE" "$RAW/paced-$1-$2" 0
+  load 5 /dev/null
+  load "$DURATION" "$RAW/peak-$1-$2.txt"
+  stop_gateway
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  if ((round % 2)); then measure off "$round"; measure on "$round"; else measure on "$round"; measure off "$round"; fi
+done
+
+if grep -l "Non-2xx" "$RAW"/*.txt; then echo "non-2xx responses in the files above" >&2; exit 1; fi
+written=$(du -sb "$CAPTURE_DIR" 2>/dev/null | cut -f1 || echo 0)
+files=$(find "$CAPTURE_DIR" -type f 2>/dev/null | wc -l)
+python3 - "$RAW" "$ROUNDS" "$RATE" "$DURATION" "$WARMUP" "$TICK" "$OUT" "$written" "$files" <<'PY'
+import re, statistics, sys
+raw, rounds, rate, duration, warmup, tick, out, written, files = sys.argv[1:10]
+rounds, tick = int(rounds), int(tick)
+
+def wrk(path):
+    text = open(path).read()
+    ms = lambda t: float(re.match(r"([\d.]+)", t).group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[re.search(r"(us|ms|s)$", t).group(1)]
+    return (int(re.search(r"(\d+) requests in", text).group(1)), float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+            ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)))
+
+rows, agg = [], {"off": [], "on": []}
+for r in range(1, rounds + 1):
+    row = [str(r)]
+    for v in ("off", "on"):
+        requests, rps, _ = wrk(f"{raw}/paced-{v}-{r}.txt")
+        cpu = int(open(f"{raw}/paced-{v}-{r}.cpu").read()) * 1e6 / tick / max(1, requests)
+        _, peak, p99 = wrk(f"{raw}/peak-{v}-{r}.txt")
+        agg[v].append((cpu, peak, p99))
+        row += [f"{cpu:.1f}", f"{peak:,.0f}", f"{p99:.2f}"]
+    rows.append("| " + " | ".join(row) + " |")
+
+mean = lambda v, i: statistics.mean(x[i] for x in agg[v])
+cpu_off, cpu_on, peak_off, peak_on = mean("off", 0), mean("on", 0), mean("off", 1), mean("on", 1)
+ratio = peak_on / peak_off
+lines = [
+    "# Request capture in the YARP gateway",
+    "",
+    f"Produced by `benchmarks/gateway/capture.sh {rate} {duration} {rounds} {warmup}` (setup of `run.sh`, see `gateway.md`): both variants",
+    "score every request in shadow mode; *capture on* also writes every exchange with its prompts (`RetainPrompts=true`) as gzip'd",
+    f"request-log v1 ({int(written):,} bytes in {files} files over the whole run). {warmup} s warm-up per fresh gateway, rounds alternate.",
+    "",
+    "| round | off: µs CPU/request | off: requests/s | off: p99 ms | on: µs CPU/request | on: requests/s | on: p99 ms |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    *rows,
+    "",
+    "| goal | target | measured | |",
+    "|---|---|---:|---|",
+    f"| saturated requests/s with capture on, against off | >= 95 % | {ratio:.1%} | {'pass' if ratio >= 0.95 else '**FAIL**'} |",
+    f"| gateway CPU per request at ~{rate}/s (off → on) | - | {cpu_off:.1f} → {cpu_on:.1f} µs ({cpu_on / cpu_off - 1:+.1%}) | |",
+    "",
+]
+open(out, "w").write("\n".join(lines))
+print("\n".join(lines))
+PY
