@@ -258,7 +258,7 @@ public sealed class DistillationEngine
                 }
 
                 float floor = graph.FloorOf(root);
-                float risk = Math.Max(Math.Max(assessment.Risk, floor), _linker.CohortRisk(root));
+                float risk = _linker.ClusterRisk(root, assessment.Risk);
                 var accounts = graph.Members(root).Select(graph.AccountOf).ToList();
                 result.Add(new ClusterSummary
                 {

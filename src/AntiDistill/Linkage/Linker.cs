@@ -176,7 +176,7 @@ internal sealed class Linker
                     continue;
                 }
 
-                _graph.Publish(cluster, root, Math.Max(Math.Max(_risk.RiskOf(_graph.ActivityOf(root)), _graph.FloorOf(root)), CohortRisk(root)));
+                _graph.Publish(cluster, root, ClusterRisk(root, _risk.RiskOf(_graph.ActivityOf(root))));
             }
 
             _dirty.Clear();
@@ -188,7 +188,13 @@ internal sealed class Linker
     /// The least risk of a set many of whose members are suspicious on their own (<see cref="LinkageOptions.CampaignMembers"/>):
     /// the campaign threshold, or 0.
     /// </summary>
-    internal float CohortRisk(int root)
+    /// <summary>
+    /// A set's risk: its summed activity's (<paramref name="activityRisk"/>), raised to its template floor and to the
+    /// cohort rule's. The one formula for what is published to the request path and what summaries report.
+    /// </summary>
+    internal float ClusterRisk(int root, float activityRisk) => Math.Max(Math.Max(activityRisk, _graph.FloorOf(root)), CohortRisk(root));
+
+    private float CohortRisk(int root)
     {
         int suspicious = _graph.SuspiciousOf(root);
         if (_options.CampaignMembers == 0 || suspicious < _options.CampaignMembers || suspicious * 2 < _graph.SizeOf(root))
