@@ -3,7 +3,7 @@
 //
 //   dotnet run -c Release --project benchmarks/AntiDistill.Calibration -- [--corpora DIR] [--out FILE]
 //   python3 benchmarks/AntiDistill.Calibration/apply-defaults.py    # copy the fitted defaults into the code
-//   dotnet run -c Release --project benchmarks/AntiDistill.Calibration -- --full --leave-one-out   # quiet families, measured
+//   dotnet run -c Release --project benchmarks/AntiDistill.Calibration -- --leave-one-out   # and the leave-one-family-out table
 //
 // The fit is a sample-weighted logistic regression with non-negative weights over account signal vectors taken at checkpoints
 // (after 3, 5, 8, ... requests and at the end), every population weighing the same in total, so a
@@ -18,10 +18,12 @@ using AntiDistill.Simulation;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string corpora = Arg("--corpora") ?? FindCorpora();
-// --full adds the quiet families and their look-alikes (measurement only: see CalibrationScenario); --leave-one-out
-// appends the leave-one-family-out table.
-bool full = args.Contains("--full");
-string output = Arg("--out") ?? Path.Combine(RepoRoot(), "benchmarks", "results", full ? "calibration-full.md" : "calibration.md");
+// --leave-one-out appends the leave-one-family-out table.
+string output = Arg("--out") ?? Path.Combine(RepoRoot(), "benchmarks", "results", "calibration.md");
+
+// Signals the fit does not weigh: indicator_match is always 0 here (no feed in the corpora; its weight is set by design,
+// see RiskWeights.IndicatorMatch). Their columns are zeroed before the fit, so the weights say 0.
+RiskSignal[] notFitted = [RiskSignal.IndicatorMatch];
 
 if (!Directory.Exists(corpora))
 {
@@ -30,7 +32,7 @@ if (!Directory.Exists(corpora))
 }
 
 var prompts = PromptLibrary.Load(corpora);
-var scenario = CalibrationScenario.Create(full);
+var scenario = CalibrationScenario.Create();
 Console.Error.WriteLine("Generating training traffic (seed 1)...");
 var training = scenario.Generate(1, prompts, CalibrationScenario.Start, CalibrationScenario.Duration);
 Console.Error.WriteLine($"  {training.Count:N0} requests. Replaying to collect signals...");
@@ -43,7 +45,13 @@ foreach (var group in trainOutcomes.Values.GroupBy(o => o.Population))
     var signals = group.SelectMany(o => o.Checkpoints.Select(c => c.Signals).Append(o.Last!)).ToList();
     foreach (var s in signals)
     {
-        samples.Add((group.Key, group.First().IsCampaign, [.. s.Select(v => (double)v)], 1.0 / signals.Count));
+        double[] values = [.. s.Select(v => (double)v)];
+        foreach (var signal in notFitted)
+        {
+            values[(int)signal] = 0;
+        }
+
+        samples.Add((group.Key, group.First().IsCampaign, values, 1.0 / signals.Count));
     }
 }
 
@@ -54,12 +62,6 @@ var evaluation = scenario.Generate(2, prompts, CalibrationScenario.Start, Calibr
 var evalOutcomes = Replay.Run(evaluation, fitted, collectCheckpoints: false);
 
 var report = Report.Write(fitted, training.Count, evaluation.Count, evalOutcomes, corpora);
-if (full)
-{
-    report = report.Replace("# Risk model calibration", "# Risk model calibration, full scenario (measurement only: not the defaults)", StringComparison.Ordinal)
-        + Environment.NewLine + "Produced by `dotnet run -c Release --project benchmarks/AntiDistill.Calibration -- --full --leave-one-out`."
-        + " The defaults in the code come from `calibration.md` (the base scenario); see `CalibrationScenario` for why." + Environment.NewLine;
-}
 
 if (args.Contains("--leave-one-out"))
 {
@@ -89,7 +91,7 @@ AntiDistillationOptions Fit(IReadOnlyList<(string Population, bool IsCampaign, d
     {
         if ((RiskSignal)i == RiskSignal.IndicatorMatch)
         {
-            continue; // always 0 here (no feed in the corpora); its weight is set by design, see RiskWeights.IndicatorMatch
+            continue; // set by design, see notFitted
         }
 
         properties[((RiskSignal)i).ToString()].SetValue(options.Risk.Weights, Math.Round(weights[i], 2));

@@ -10,7 +10,7 @@ internal static class Report
         var sb = new StringBuilder();
         sb.AppendLine("# Risk model calibration");
         sb.AppendLine();
-        sb.AppendLine("Re-derive with `dotnet run -c Release --project benchmarks/AntiDistill.Calibration` (reads `../shared/data/corpora`), then apply with `python3 benchmarks/AntiDistill.Calibration/apply-defaults.py`.");
+        sb.AppendLine("Re-derive with `dotnet run -c Release --project benchmarks/AntiDistill.Calibration -- --leave-one-out` (reads `../shared/data/corpora`), then apply with `python3 benchmarks/AntiDistill.Calibration/apply-defaults.py`.");
         sb.AppendLine($"Fitted on {trainingRequests:N0} simulated requests (seed 1), evaluated on {evaluationRequests:N0} others (seed 2). Corpora: `{Path.GetFileName(corpora.TrimEnd('/'))}`.");
         sb.AppendLine("The fit uses each account's own signals; the held-out replay runs with linkage on, so an account also counts as flagged when its cluster is.");
         sb.AppendLine();

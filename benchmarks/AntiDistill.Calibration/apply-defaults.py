@@ -21,8 +21,10 @@ weights.write_text(text)
 options = root / "src/AntiDistill/Risk/RiskModelOptions.cs"
 text = options.read_text()
 text = re.sub(r"(public double Bias \{ get; set; \} = )-?[\d.]+;", r"\g<1>%s;" % values["Bias"], text)
-text = re.sub(r"Calibrated; default -?[\d.]+\.", "Calibrated; default %s." % values["Bias"], text)
+text = re.sub(r"(at 0\)\. Calibrated; default )-?[\d.]+\.", r"\g<1>%s." % values["Bias"], text)
 text = re.sub(r"(public double SuspiciousThreshold \{ get; set; \} = )[\d.]+;", r"\g<1>%s;" % values["SuspiciousThreshold"], text)
 text = re.sub(r"(public double CampaignThreshold \{ get; set; \} = )[\d.]+;", r"\g<1>%s;" % values["CampaignThreshold"], text)
+for name in ("Suspicious", "Campaign"):
+    text = re.sub(r"(<see cref=\"Verdict\.%s\"/>\. Calibrated; default )-?[\d.]+\." % name, r"\g<1>%s." % values[name + "Threshold"], text)
 options.write_text(text)
 print("applied", values)

@@ -54,6 +54,9 @@ internal static class SimulationMix
         (() => new CampaignSelfInstruct(), 150),
         (() => new CampaignTaskSweep(), 150),
         (() => new CampaignToolTrajectories(), 150),
+
+        // A red-team family whose scheduler imitates people's sittings (appended last: the others keep their streams).
+        (() => new CampaignDialogueHarvest(), 150),
     ];
 
     /// <summary>Populations every mix contains (the truth file lists them even at tiny scales).</summary>
@@ -63,6 +66,7 @@ internal static class SimulationMix
         "organic_benchmark_eval", "organic_long_answers", "organic_student", "organic_manual_eval", "organic_template_paster",
         "organic_team", "campaign_hydra", "campaign_agentic", "campaign_camouflaged", "campaign_cot_sweep", "campaign_grading_sweep",
         "campaign_explanation_tuning", "campaign_self_instruct", "campaign_task_sweep", "campaign_tool_trajectories",
+        "campaign_dialogue_harvest",
     ];
 
     /// <summary>The scenario at <paramref name="scale"/> times the scale-1 account counts (each population keeps at least one account).</summary>

@@ -12,6 +12,12 @@ internal sealed class AccountState
     /// <summary>Distances between SimHashes are bucketed by 4 bits: 16 buckets cover 0-63 and 64 (no earlier prompt) is not counted.</summary>
     private const int DistanceBucketWidth = 4;
 
+    /// <summary>Days spanned at which <see cref="RiskSignal.ScheduledPacing"/> counts half (over four days).</summary>
+    private const double PacingEvidenceDays = 3;
+
+    /// <summary>Requests at which <see cref="RiskSignal.ScheduledPacing"/> counts half.</summary>
+    private const double PacingEvidenceRequests = 10;
+
     public AccountId Account;
     public ActivityCounters Activity;
     public GapStatistics Gaps;
@@ -173,11 +179,34 @@ internal sealed class AccountState
         double regularity = Math.Clamp(1 - (Gaps.StandardDeviation / 3), 0, 1);
         values[(int)RiskSignal.MachineTiming] = (float)(gaps < 2 ? 0 : regularity * gaps / (gaps + options.EvidenceRequests));
 
+        values[(int)RiskSignal.ScheduledPacing] = (float)ScheduledPacing();
+
         // Served side: shares over answered exchanges, shrunk like the request-side shares while answers are few.
         int answered = Served.Answered;
         double servedConfidence = answered / (double)(answered + options.EvidenceRequests);
         values[(int)RiskSignal.LongAnswers] = (float)(answered == 0 ? 0 : Served.LongAnswers / (double)answered * servedConfidence);
         values[(int)RiskSignal.ReasoningTake] = (float)(answered == 0 ? 0 : Served.WithReasoning / (double)answered * servedConfidence);
+    }
+
+    /// <summary>
+    /// Presence on the days of the account's span times the share of its gaps that are not within a sitting, shrunk by
+    /// the days spanned (one day says nothing about days: 0 at one, 0.5 at four) and by the requests seen (0.5 at ten:
+    /// a person with a handful of questions spread over a week is not yet a schedule).
+    /// </summary>
+    private double ScheduledPacing()
+    {
+        var (active, span) = Activity.Presence();
+        int gaps = Gaps.Count;
+        if (span < 2 || gaps == 0)
+        {
+            return 0;
+        }
+
+        double presence = active / (double)span;
+        double spread = 1 - (Math.Min(Gaps.SessionGaps, gaps) / (double)gaps);
+        double days = (span - 1) / (span - 1 + PacingEvidenceDays);
+        int n = Activity.Requests;
+        return Math.Clamp(presence * spread * days * n / (n + PacingEvidenceRequests), 0, 1);
     }
 
     /// <summary>Histogram of nearest-neighbour SimHash distances, bucketed by <see cref="DistanceBucketWidth"/>.</summary>

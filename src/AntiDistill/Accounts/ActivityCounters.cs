@@ -21,8 +21,37 @@ internal struct ActivityCounters
     public CapabilityCounts Capabilities;
     public HourHistogram Hours;
 
+    /// <summary>
+    /// The UTC days of the last 64 on which there were requests, bit <c>day % 64</c> (days since the Unix epoch): how
+    /// steadily the account is present, for <see cref="RiskSignal.ScheduledPacing"/>. Merged by union.
+    /// </summary>
+    public ulong DayBits;
+
+    /// <summary>Days the bits can tell apart.</summary>
+    public const int DayWindow = 64;
+
     public void Add(in RequestSummary request)
     {
+        long day = DayOf(request.TimestampMs);
+        if (Requests > 0)
+        {
+            long lastDay = DayOf(LastSeenMs);
+            if (day > lastDay)
+            {
+                // Days skipped since the last request were absent: clear their bits, which still hold days 64 back.
+                DayBits = day - lastDay >= DayWindow ? 0 : DayBits & ~SkippedDays(lastDay, day);
+            }
+            else if (lastDay - day >= DayWindow)
+            {
+                day = -1; // an out-of-order record older than the window: its bit is another day's now
+            }
+        }
+
+        if (day >= 0)
+        {
+            DayBits |= 1UL << (int)(day % DayWindow);
+        }
+
         FirstSeenMs = Requests == 0 ? request.TimestampMs : Math.Min(FirstSeenMs, request.TimestampMs);
         LastSeenMs = Math.Max(LastSeenMs, request.TimestampMs);
         Requests++;
@@ -56,6 +85,7 @@ internal struct ActivityCounters
         }
 
         Hours.MergeFrom(other.Hours);
+        DayBits |= other.DayBits;
     }
 
     /// <summary>
@@ -79,6 +109,7 @@ internal struct ActivityCounters
         delta.Hungry = Math.Max(0, Hungry - earlier.Hungry);
         delta.SingleTurn = Math.Max(0, SingleTurn - earlier.SingleTurn);
         delta.TraceHarvest = Math.Max(0, TraceHarvest - earlier.TraceHarvest);
+        delta.DayBits = DayBits; // a union: sending all of it again is exact
         for (int c = 0; c < CapabilityCounts.Count; c++)
         {
             delta.Capabilities[c] = Math.Max(0, Capabilities[c] - earlier.Capabilities[c]);
@@ -134,6 +165,36 @@ internal struct ActivityCounters
 
         double days = Math.Max(1, (LastSeenMs - FirstSeenMs) / (double)MillisecondsPerDay);
         values[(int)RiskSignal.Volume] = (float)Math.Clamp(Math.Log10((n / days) + 1) / 3, 0, 1);
+    }
+
+    /// <summary>
+    /// How many of the days from the first request's to the last one's (at most the last <see cref="DayWindow"/>) saw
+    /// requests, and how many days that span is.
+    /// </summary>
+    public readonly (int Active, int Span) Presence()
+    {
+        if (Requests == 0)
+        {
+            return (0, 0);
+        }
+
+        int span = (int)Math.Min(DayWindow, DayOf(LastSeenMs) - DayOf(FirstSeenMs) + 1);
+        return (Math.Min(span, System.Numerics.BitOperations.PopCount(DayBits)), span);
+    }
+
+    /// <summary>Days since the Unix epoch (negative timestamps count as day 0: they come from nowhere real).</summary>
+    private static long DayOf(long timestampMs) => Math.Max(0, timestampMs) / MillisecondsPerDay;
+
+    /// <summary>The bits of the days strictly between <paramref name="lastDay"/> and <paramref name="day"/> (fewer than 64 apart).</summary>
+    private static ulong SkippedDays(long lastDay, long day)
+    {
+        ulong mask = 0;
+        for (long d = lastDay + 1; d < day; d++)
+        {
+            mask |= 1UL << (int)(d % DayWindow);
+        }
+
+        return mask;
     }
 
     /// <summary>The share of requests <paramref name="count"/> is (clamped to [0, 1]), times the confidence folded into <paramref name="perRequest"/>.</summary>

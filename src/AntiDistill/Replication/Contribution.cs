@@ -96,7 +96,7 @@ internal struct Contribution
 
         // Merges assume non-negative counts: anything else did not come from an engine, so it is refused whole.
         ref readonly var parts = ref contribution.Parts;
-        return parts.Activity.IsValid() && parts.Gaps.Count >= 0 && double.IsFinite(parts.Gaps.Mean)
+        return parts.Activity.IsValid() && parts.Gaps.Count >= 0 && parts.Gaps.SessionGaps >= 0 && parts.Gaps.SessionGaps <= parts.Gaps.Count && double.IsFinite(parts.Gaps.Mean)
             && double.IsFinite(parts.Gaps.StandardDeviation) && parts.Templates.TopCount >= 0;
     }
 

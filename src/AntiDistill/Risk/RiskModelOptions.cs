@@ -6,19 +6,19 @@ namespace AntiDistill;
 /// <summary>How signals become a risk and a verdict.</summary>
 public sealed class RiskModelOptions
 {
-    /// <summary>Intercept of the logistic model (log-odds with every signal at 0). Calibrated; default -4.39.</summary>
+    /// <summary>Intercept of the logistic model (log-odds with every signal at 0). Calibrated; default -2.49.</summary>
     [Range(-50, 50)]
-    public double Bias { get; set; } = -4.39;
+    public double Bias { get; set; } = -2.49;
 
     /// <summary>Weight per signal.</summary>
     [ValidateObjectMembers]
     public RiskWeights Weights { get; set; } = new();
 
-    /// <summary>Risk at or above which an account is <see cref="Verdict.Suspicious"/>. Default 0.5.</summary>
+    /// <summary>Risk at or above which an account is <see cref="Verdict.Suspicious"/>. Calibrated; default 0.60.</summary>
     [Range(0.0, 1.0)]
-    public double SuspiciousThreshold { get; set; } = 0.50;
+    public double SuspiciousThreshold { get; set; } = 0.60;
 
-    /// <summary>Risk at or above which an account is <see cref="Verdict.Campaign"/>. Default 0.9.</summary>
+    /// <summary>Risk at or above which an account is <see cref="Verdict.Campaign"/>. Calibrated; default 0.90.</summary>
     [Range(0.0, 1.0)]
     public double CampaignThreshold { get; set; } = 0.90;
 

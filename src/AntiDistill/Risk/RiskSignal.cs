@@ -59,6 +59,15 @@ public enum RiskSignal : byte
     /// match so far, weighted by the indicator's confidence, its feed's trust and its kind, fading after it expires.
     /// </summary>
     IndicatorMatch,
+
+    /// <summary>
+    /// How much the account's activity looks scheduled rather than lived: present on every day of its span, its
+    /// requests spread over the day instead of bunched into sittings (few gaps under
+    /// <c>5 minutes</c>). A quiet harvester's scheduler spreads each account's daily quota this way; a person comes
+    /// back on some days and then asks several things in a row. Shrunk while the account has few requests or spans
+    /// few days; clusters do not see it (a union of members' days says nothing).
+    /// </summary>
+    ScheduledPacing,
 }
 
 /// <summary>Names of the signals as they appear in reports and logs.</summary>
@@ -71,7 +80,7 @@ public static class RiskSignalNames
     public static int Count => SignalCount;
 
     /// <summary>The same number as a constant, for the engine's fixed-size buffers (<c>[InlineArray]</c>, <c>stackalloc</c>).</summary>
-    internal const int SignalCount = 14;
+    internal const int SignalCount = 15;
 
     /// <summary>The snake_case name used in reports (e.g. <c>cot_elicitation</c>).</summary>
     public static string GetName(RiskSignal signal) => signal switch
@@ -90,6 +99,7 @@ public static class RiskSignalNames
         RiskSignal.LongAnswers => "long_answers",
         RiskSignal.ReasoningTake => "reasoning_take",
         RiskSignal.IndicatorMatch => "indicator_match",
+        RiskSignal.ScheduledPacing => "scheduled_pacing",
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
     };
 }

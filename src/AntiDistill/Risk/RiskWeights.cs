@@ -13,27 +13,27 @@ public sealed class RiskWeights
 {
     /// <summary>Weight of <see cref="RiskSignal.CotElicitation"/>. </summary>
     [Range(-50, 50)]
-    public double CotElicitation { get; set; } = 1.11;
+    public double CotElicitation { get; set; } = 0.00;
 
     /// <summary>Weight of <see cref="RiskSignal.GradingElicitation"/>.</summary>
     [Range(-50, 50)]
-    public double GradingElicitation { get; set; } = 0.94;
+    public double GradingElicitation { get; set; } = 0.96;
 
     /// <summary>Weight of <see cref="RiskSignal.CapabilityFocus"/>.</summary>
     [Range(-50, 50)]
-    public double CapabilityFocus { get; set; } = 0.17;
+    public double CapabilityFocus { get; set; } = 0.00;
 
     /// <summary>Weight of <see cref="RiskSignal.ReasoningHunger"/>.</summary>
     [Range(-50, 50)]
-    public double ReasoningHunger { get; set; } = 1.72;
+    public double ReasoningHunger { get; set; } = 0.00;
 
     /// <summary>Weight of <see cref="RiskSignal.SingleTurn"/>.</summary>
     [Range(-50, 50)]
-    public double SingleTurn { get; set; } = 1.50;
+    public double SingleTurn { get; set; } = 2.07;
 
     /// <summary>Weight of <see cref="RiskSignal.TraceHarvest"/>.</summary>
     [Range(-50, 50)]
-    public double TraceHarvest { get; set; } = 4.65;
+    public double TraceHarvest { get; set; } = 3.41;
 
     /// <summary>Weight of <see cref="RiskSignal.TemplateRepetition"/>.</summary>
     [Range(-50, 50)]
@@ -45,11 +45,11 @@ public sealed class RiskWeights
 
     /// <summary>Weight of <see cref="RiskSignal.MachineTiming"/>.</summary>
     [Range(-50, 50)]
-    public double MachineTiming { get; set; } = 0.17;
+    public double MachineTiming { get; set; } = 0.00;
 
     /// <summary>Weight of <see cref="RiskSignal.AroundTheClock"/>.</summary>
     [Range(-50, 50)]
-    public double AroundTheClock { get; set; } = 0.00;
+    public double AroundTheClock { get; set; } = 1.57;
 
     /// <summary>Weight of <see cref="RiskSignal.Volume"/>.</summary>
     [Range(-50, 50)]
@@ -57,11 +57,11 @@ public sealed class RiskWeights
 
     /// <summary>Weight of <see cref="RiskSignal.LongAnswers"/>.</summary>
     [Range(-50, 50)]
-    public double LongAnswers { get; set; } = 0.47;
+    public double LongAnswers { get; set; } = 0.00;
 
     /// <summary>Weight of <see cref="RiskSignal.ReasoningTake"/>.</summary>
     [Range(-50, 50)]
-    public double ReasoningTake { get; set; } = 0.27;
+    public double ReasoningTake { get; set; } = 0.00;
 
     /// <summary>
     /// Weight of <see cref="RiskSignal.IndicatorMatch"/>. Set by design, not by the calibration (its corpora carry no
@@ -70,6 +70,10 @@ public sealed class RiskWeights
     /// </summary>
     [Range(-50, 50)]
     public double IndicatorMatch { get; set; } = 8.0;
+
+    /// <summary>Weight of <see cref="RiskSignal.ScheduledPacing"/>.</summary>
+    [Range(-50, 50)]
+    public double ScheduledPacing { get; set; } = 3.11;
 
     /// <summary>The weight of one signal.</summary>
     public double this[RiskSignal signal] => signal switch
@@ -88,6 +92,7 @@ public sealed class RiskWeights
         RiskSignal.LongAnswers => LongAnswers,
         RiskSignal.ReasoningTake => ReasoningTake,
         RiskSignal.IndicatorMatch => IndicatorMatch,
+        RiskSignal.ScheduledPacing => ScheduledPacing,
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
     };
 

@@ -17,7 +17,9 @@ public class ServedExchangeTests
     [Fact]
     public void ObserveServed_LongAnswers_RaiseLongAnswersAndRisk()
     {
-        var engine = TestEngine.Create();
+        // A weight of its own: the calibration may set the default to 0 (it did when scheduled_pacing arrived), and this
+        // test is about the served half reaching the signal and the risk, not about the fitted weight.
+        var engine = TestEngine.Create(o => o.Risk.Weights.LongAnswers = 0.5);
         var (light, heavy) = (engine.Account(1), engine.Account(2));
         Assessment lightAfter = default, heavyAfter = default;
         for (int i = 0; i < 20; i++)

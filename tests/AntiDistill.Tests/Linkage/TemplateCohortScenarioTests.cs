@@ -10,9 +10,19 @@ public class TemplateCohortScenarioTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// The model without the daily-pacing evidence (<see cref="RiskSignal.ScheduledPacing"/>, <see cref="RiskSignal.AroundTheClock"/>),
+    /// which catches most of this campaign's accounts on their own schedule: these tests are about what the cohort adds.
+    /// </summary>
+    private static void WithoutPacing(AntiDistillationOptions o)
+    {
+        o.Risk.Weights.ScheduledPacing = 0;
+        o.Risk.Weights.AroundTheClock = 0;
+    }
+
     private static (Dictionary<string, (string Population, bool Flagged)> Accounts, DistillationEngine Engine) Replay(Scenario scenario, TimeSpan duration, int seed = 11)
     {
-        var engine = TestEngine.Create();
+        var engine = TestEngine.Create(WithoutPacing);
         var replay = new EngineReplay(engine);
         var accounts = new Dictionary<string, (string Population, bool Flagged)>();
         foreach (var request in scenario.Generate(seed, PromptLibrary.BuiltIn(seed), Start, duration))
@@ -52,7 +62,11 @@ public class TemplateCohortScenarioTests
     {
         // The same campaign, scored account by account: the cover conversations dilute every sweep below the threshold.
         // Guards the test above against passing for a reason other than the cohort.
-        var engine = TestEngine.Create(o => o.Linkage.TemplateCohortAccounts = 32);
+        var engine = TestEngine.Create(o =>
+        {
+            WithoutPacing(o);
+            o.Linkage.TemplateCohortAccounts = 32;
+        });
         var replay = new EngineReplay(engine);
         var flagged = new HashSet<string>();
         var all = new HashSet<string>();

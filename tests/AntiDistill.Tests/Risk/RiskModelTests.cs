@@ -120,8 +120,8 @@ public partial class RiskModelTests
 
     [Theory]
     [InlineData(0.0, Verdict.Organic)]
-    [InlineData(0.4999, Verdict.Organic)]
-    [InlineData(0.5, Verdict.Suspicious)]
+    [InlineData(0.5999, Verdict.Organic)]
+    [InlineData(0.6, Verdict.Suspicious)]
     [InlineData(0.8999, Verdict.Suspicious)]
     [InlineData(0.9, Verdict.Campaign)]
     [InlineData(1.0, Verdict.Campaign)]
@@ -144,8 +144,8 @@ public partial class RiskModelTests
     [Fact]
     public void Evaluate_RiskExactlyAtSuspiciousThreshold_IsSuspicious()
     {
-        // Bias 0 and no evidence: risk is σ(0) = 0.5 exactly, the default suspicious threshold.
-        var assessment = Evaluate(new RiskModel(new RiskModelOptions { Bias = 0 }), new float[Signals]);
+        // Bias 0 and no evidence: risk is σ(0) = 0.5 exactly, the threshold.
+        var assessment = Evaluate(new RiskModel(new RiskModelOptions { Bias = 0, SuspiciousThreshold = 0.5 }), new float[Signals]);
         Assert.Equal(0.5f, assessment.Risk);
         Assert.Equal(Verdict.Suspicious, assessment.Verdict);
     }

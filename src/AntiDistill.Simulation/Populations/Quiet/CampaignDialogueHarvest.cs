@@ -1,0 +1,101 @@
+namespace AntiDistill.Simulation;
+
+/// <summary>
+/// Multi-turn dialogue harvesting (the UltraChat recipe, Ding et al. 2023, and Baize's self-chat, Xu et al. 2023): a
+/// second model plays the user, opens with a seed question (world questions, writing and reasoning tasks from public
+/// collections) and writes each follow-up from the answer it just got, for several turns, so the teacher's side of
+/// whole conversations becomes training data.
+/// </summary>
+/// <remarks>
+/// A red-team family built against the engine's own evidence rather than from it: unlike <see cref="QuietOperator"/>'s
+/// families, its scheduler imitates people. Each account keeps a persona's time zone and evening sittings, skips a day
+/// now and then, and a sitting is one dialogue of several turns, so the account is neither present every day nor
+/// spread over the day (<c>scheduled_pacing</c>), and most of its requests carry history (<c>single_turn</c>). What it
+/// cannot imitate cheaply is the user's side: the simulated user answers in seconds (the teacher's answer streams, the
+/// user model writes the next question), every turn, every sitting. Aged accounts, their own card, browser and
+/// residential address, no shared wrapper.
+/// </remarks>
+public sealed class CampaignDialogueHarvest : Population
+{
+    // Written for this simulator in the style of UltraChat's user-model turns (not copied from any dataset).
+    private static readonly string[] FollowUps =
+    [
+        "That's helpful. Can you go deeper into the most important point you made and explain why it matters?",
+        "Interesting. What are the main counterarguments to that, and how would you respond to them?",
+        "Could you give a concrete, detailed example that illustrates this in practice?",
+        "How does this compare with the alternatives you mentioned? Please walk through the trade-offs.",
+        "What would an expert in this field add to your answer that a beginner might miss?",
+        "Can you summarize the key ideas so far and then extend them to a related situation?",
+        "What are the common mistakes people make here, and how can they be avoided?",
+        "Could you explain the underlying reasons behind this in more depth?",
+    ];
+
+    private static readonly PromptKind[] Seeds = [PromptKind.Organic, PromptKind.Organic, PromptKind.Reasoning, PromptKind.Coding];
+
+    /// <summary>Chance that an account is active on a given day. Default 0.7.</summary>
+    public double ActiveDayShare { get; init; } = 0.7;
+
+    /// <summary>The output budget the harvester sets on every turn. Default 2048.</summary>
+    public int Budget { get; init; } = 2048;
+
+    /// <inheritdoc />
+    public override string Name => "campaign_dialogue_harvest";
+
+    /// <inheritdoc />
+    public override bool IsCampaign => true;
+
+    /// <inheritdoc />
+    public override IEnumerable<SimulatedRequest> Generate(PopulationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var rng = context.Rng;
+        foreach (string account in context.Accounts)
+        {
+            int tz = Rhythm.TimeZone(rng);
+            var person = Clients.Person(account, rng) with
+            {
+                AccountCreated = context.Start.AddDays(-(21 + rng.Next(150))).AddMinutes(rng.Next(1440)),
+            };
+            for (var day = context.Start.Date; day < context.End; day = day.AddDays(1))
+            {
+                if (rng.NextDouble() >= ActiveDayShare)
+                {
+                    continue;
+                }
+
+                var client = person with { Ip = Clients.ResidentialIp(rng), Asn = Clients.ResidentialAsn(rng) };
+                var day0 = new DateTimeOffset(day, TimeSpan.Zero);
+                for (int sitting = 0, sittings = 1 + rng.Next(2); sitting < sittings; sitting++)
+                {
+                    foreach (var request in Dialogue(context, account, Rhythm.SessionStart(day0, tz, rng), client, rng))
+                    {
+                        yield return request;
+                    }
+                }
+            }
+        }
+    }
+
+    private IEnumerable<SimulatedRequest> Dialogue(PopulationContext context, string account, DateTimeOffset at, ClientProfile client, Random rng)
+    {
+        var seed = context.Prompts.Pick(Seeds[rng.Next(Seeds.Length)], rng);
+        var history = new TurnBuffer();
+        var side = new Random(StableSeed.Of(account, at.UtcTicks));
+        for (int turn = 0, turns = 3 + rng.Next(5); turn < turns; turn++)
+        {
+            string prompt = turn == 0 ? seed.Text : FollowUps[rng.Next(FollowUps.Length)];
+            yield return Request(account, at, seed with { Text = prompt }) with
+            {
+                TurnCount = (2 * turn) + 1,
+                MaxOutputTokens = Budget,
+                Client = client,
+                History = history.Snapshot,
+            };
+            history.Add(new ChatTurn(ChatRole.User, prompt));
+            history.Add(new ChatTurn(ChatRole.Assistant, Replies.Answer(side)));
+
+            // The teacher's answer streams in, then the user model writes the next question: seconds, not a person's minutes.
+            at = at.AddSeconds(12 + (rng.NextDouble() * 25));
+        }
+    }
+}
