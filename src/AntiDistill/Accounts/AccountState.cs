@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace AntiDistill;
@@ -17,6 +18,18 @@ internal sealed class AccountState
 
     /// <summary>Requests at which <see cref="RiskSignal.ScheduledPacing"/> counts half.</summary>
     private const double PacingEvidenceRequests = 10;
+
+    /// <summary>Pacing from which an account has a <see cref="Schedule"/> key: what nine in ten of a quiet operator's accounts reach in a week, and a third of the way to a perfect schedule.</summary>
+    private const double ScheduleKeyPacing = 0.3;
+
+    /// <summary>
+    /// Below this concentration the hours have no centre worth bucketing: requests spread evenly over 24 hours give about
+    /// 0.2 over a few dozen requests, a nine-hour working window about 0.8.
+    /// </summary>
+    private const double AroundTheClockConcentration = 0.35;
+
+    /// <summary>Requests before an account's hours mean anything (a dozen: two or three days of a quiet account).</summary>
+    private const int ScheduleKeyRequests = 12;
 
     public AccountId Account;
     public ActivityCounters Activity;
@@ -149,6 +162,30 @@ internal sealed class AccountState
     public ulong Cadence => Gaps.Count >= 5 && Gaps.StandardDeviation < 0.5
         ? WordHash.Mix(0xCADE_0000UL + (ulong)Math.Round(Gaps.Mean * 4)) | 1
         : 0;
+
+    /// <summary>
+    /// A key for the account's scheduled day when it is paced like a schedule (<see cref="RiskSignal.ScheduledPacing"/>
+    /// at least <see cref="ScheduleKeyPacing"/>, over at least <see cref="ScheduleKeyRequests"/> requests), else 0: the
+    /// two-hour bucket of the circular mean of its request hours (or one bucket of its own for hours spread around the
+    /// clock: a mean of nothing in particular) and the power of two of its requests per active day. Accounts one
+    /// scheduler drives through one working window at one quota share it (<see cref="LinkKind.Schedule"/>).
+    /// </summary>
+    public ulong Schedule
+    {
+        get
+        {
+            if (Activity.Requests < ScheduleKeyRequests || ScheduledPacing() < ScheduleKeyPacing)
+            {
+                return 0;
+            }
+
+            var (hour, concentration) = Activity.Hours.CircularMean();
+            int window = concentration < AroundTheClockConcentration ? 12 : (int)(hour / 2) % 12;
+            int active = Math.Max(1, Activity.Presence().Active);
+            int quota = Math.Min(15, BitOperations.Log2((uint)(Activity.Requests / active) + 1));
+            return WordHash.Mix(0x5C4E_D000UL + (ulong)((quota * 16) + window)) | 1;
+        }
+    }
 
     /// <summary>Folds another account's state in (for roll-ups); the recent-prompt ring stays this account's own.</summary>
     public void MergeFrom(AccountState other)

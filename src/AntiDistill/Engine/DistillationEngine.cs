@@ -102,7 +102,7 @@ public sealed class DistillationEngine
         values.Clear(); // [SkipLocalsInit]: a signal a future change forgets to write must read 0, not stack garbage
         var assessment = new Assessment { Account = observation.Account };
         int node;
-        ulong cadence = 0;
+        ulong cadence = 0, schedule = 0;
         var bands = default(ProfileBands);
         var match = Indicators.Match(features, observation.Client, summary.TimestampMs);
 
@@ -123,6 +123,7 @@ public sealed class DistillationEngine
             if (_linker is not null)
             {
                 cadence = state.Cadence;
+                schedule = state.Schedule;
                 bands = state.Profile.Bands();
             }
         }
@@ -131,7 +132,7 @@ public sealed class DistillationEngine
         _accounts.RecordVerdict(observation.Account, state, assessment.Verdict);
         if (_linker is not null)
         {
-            _linker.Enqueue(LinkEventFor(observation, features, summary, assessment.AccountRisk, node != 0, cadence, bands));
+            _linker.Enqueue(LinkEventFor(observation, features, summary, assessment.AccountRisk, node != 0, cadence, schedule, bands));
         }
 
         return assessment;
@@ -249,7 +250,7 @@ public sealed class DistillationEngine
                 _risk.Evaluate(values, ref assessment);
                 var evidence = new Dictionary<LinkKind, int>();
                 var counts = graph.EvidenceOf(root);
-                for (int k = 0; k < LinkKindNames.Count; k++)
+                for (int k = 0; k < LinkKindNames.KindCount; k++)
                 {
                     if (counts[k] > 0)
                     {
@@ -343,7 +344,7 @@ public sealed class DistillationEngine
     }
 
     private LinkEvent LinkEventFor(scoped in Observation observation, in PromptFeatures features, in RequestSummary summary, float risk, bool hasNode,
-        ulong cadence, in ProfileBands bands)
+        ulong cadence, ulong schedule, in ProfileBands bands)
     {
         var client = observation.Client;
         ulong software = client.UserAgent | client.TlsFingerprint;
@@ -364,6 +365,7 @@ public sealed class DistillationEngine
             Closing = features.Closing,
             SynchronyBucket = WordHash.Mix((ulong)(summary.TimestampMs / _synchronyMs)) | 1,
             Cadence = cadence,
+            Schedule = schedule,
             Bands = bands,
         };
     }

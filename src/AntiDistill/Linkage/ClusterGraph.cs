@@ -16,10 +16,10 @@ internal sealed class ClusterGraph
     private ActivityCounters[] _activity = new ActivityCounters[1024];
     private float[] _floor = new float[1024];
     private int[] _suspicious = new int[1024]; // per root: members whose own risk is suspicious
-    private int[] _evidence = new int[1024 * LinkKindNames.Count];
+    private int[] _evidence = new int[1024 * LinkKindNames.KindCount];
     private AccountId[] _accounts = new AccountId[1024];
     private float[] _clusterRisk = new float[64];
-    private int[] _clusterEvidence = new int[64 * LinkKindNames.Count];
+    private int[] _clusterEvidence = new int[64 * LinkKindNames.KindCount];
     private int[] _clusterRoot = new int[64];
     private ulong[] _clusterAnchor = new ulong[64];
     private int _nodes = 1; // node 0 means "none"
@@ -44,7 +44,7 @@ internal sealed class ClusterGraph
             Array.Resize(ref _activity, size);
             Array.Resize(ref _floor, size);
             Array.Resize(ref _suspicious, size);
-            Array.Resize(ref _evidence, size * LinkKindNames.Count);
+            Array.Resize(ref _evidence, size * LinkKindNames.KindCount);
             Array.Resize(ref _accounts, size);
             var clusters = _nodeCluster;
             Array.Resize(ref clusters, size);
@@ -94,7 +94,7 @@ internal sealed class ClusterGraph
     /// <summary>Counts <paramref name="node"/> in or out of its set's suspicious members.</summary>
     public void CountSuspicious(int node, bool suspicious) => _suspicious[Find(node)] += suspicious ? 1 : -1;
 
-    public ReadOnlySpan<int> EvidenceOf(int root) => _evidence.AsSpan(root * LinkKindNames.Count, LinkKindNames.Count);
+    public ReadOnlySpan<int> EvidenceOf(int root) => _evidence.AsSpan(root * LinkKindNames.KindCount, LinkKindNames.KindCount);
 
     /// <summary>Cluster id of a node, 0 when it is alone. Safe to call from any thread.</summary>
     public int ClusterOf(int node)
@@ -113,7 +113,7 @@ internal sealed class ClusterGraph
     /// <summary>Publishes a cluster's risk and evidence counts for the request path.</summary>
     public void Publish(int cluster, int root, float risk)
     {
-        EvidenceOf(root).CopyTo(_clusterEvidence.AsSpan(cluster * LinkKindNames.Count, LinkKindNames.Count));
+        EvidenceOf(root).CopyTo(_clusterEvidence.AsSpan(cluster * LinkKindNames.KindCount, LinkKindNames.KindCount));
         _clusterRisk[cluster] = risk;
     }
 
@@ -121,10 +121,10 @@ internal sealed class ClusterGraph
     public void CopyEvidence(int cluster, Span<int> destination)
     {
         var evidence = Volatile.Read(ref _clusterEvidence);
-        int start = cluster * LinkKindNames.Count;
-        if (start + LinkKindNames.Count <= evidence.Length)
+        int start = cluster * LinkKindNames.KindCount;
+        if (start + LinkKindNames.KindCount <= evidence.Length)
         {
-            evidence.AsSpan(start, LinkKindNames.Count).CopyTo(destination);
+            evidence.AsSpan(start, LinkKindNames.KindCount).CopyTo(destination);
         }
     }
 
@@ -189,9 +189,9 @@ internal sealed class ClusterGraph
         _activity[ra].MergeFrom(_activity[rb]);
         _floor[ra] = Math.Max(_floor[ra], _floor[rb]);
         _suspicious[ra] += _suspicious[rb];
-        var evidence = _evidence.AsSpan(ra * LinkKindNames.Count, LinkKindNames.Count);
-        var absorbed = _evidence.AsSpan(rb * LinkKindNames.Count, LinkKindNames.Count);
-        for (int k = 0; k < LinkKindNames.Count; k++)
+        var evidence = _evidence.AsSpan(ra * LinkKindNames.KindCount, LinkKindNames.KindCount);
+        var absorbed = _evidence.AsSpan(rb * LinkKindNames.KindCount, LinkKindNames.KindCount);
+        for (int k = 0; k < LinkKindNames.KindCount; k++)
         {
             evidence[k] += absorbed[k] + ((kinds >> k) & 1);
         }
@@ -232,7 +232,7 @@ internal sealed class ClusterGraph
             Array.Resize(ref anchors, risks.Length);
             Volatile.Write(ref _clusterAnchor, anchors);
             var evidence = _clusterEvidence;
-            Array.Resize(ref evidence, risks.Length * LinkKindNames.Count);
+            Array.Resize(ref evidence, risks.Length * LinkKindNames.KindCount);
             Volatile.Write(ref _clusterEvidence, evidence);
             Volatile.Write(ref _clusterRisk, risks);
         }

@@ -35,5 +35,8 @@ internal readonly struct LinkEvent
 
     public ulong Cadence { get; init; }
 
+    /// <summary>The account's scheduled-day key (<see cref="AccountState.Schedule"/>), or 0.</summary>
+    public ulong Schedule { get; init; }
+
     public ProfileBands Bands { get; init; }
 }

@@ -35,13 +35,26 @@ public enum LinkKind
 
     /// <summary>The same machine cadence: a steady request period, as a round-robin load balancer gives each account (timing).</summary>
     Cadence,
+
+    /// <summary>
+    /// The same scheduled day: accounts each paced like a schedule (<see cref="RiskSignal.ScheduledPacing"/>) whose
+    /// requests centre on the same two hours of the day (timing). One scheduler driving accounts that share nothing else
+    /// leaves this; links only accounts that are each suspicious already.
+    /// </summary>
+    Schedule,
 }
 
 /// <summary>Report names of link kinds.</summary>
 public static class LinkKindNames
 {
-    /// <summary>Number of kinds.</summary>
-    public const int Count = 11;
+    /// <summary>
+    /// The number of kinds. A property rather than a constant, like <see cref="RiskSignalNames.Count"/>: it grows with
+    /// every kind, and a constant would be compiled into hosts' assemblies and go stale when they update the package.
+    /// </summary>
+    public static int Count => KindCount;
+
+    /// <summary>The same number as a constant, for the engine's fixed-size buffers.</summary>
+    internal const int KindCount = 12;
 
     /// <summary>The snake_case name used in reports (e.g. <c>shared_payment</c>).</summary>
     public static string GetName(LinkKind kind) => kind switch
@@ -57,6 +70,7 @@ public static class LinkKindNames
         LinkKind.ContentProfile => "similar_content",
         LinkKind.Synchrony => "synchrony",
         LinkKind.Cadence => "shared_cadence",
+        LinkKind.Schedule => "shared_schedule",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

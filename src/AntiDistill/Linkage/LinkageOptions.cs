@@ -159,6 +159,14 @@ public sealed class LinkageOptions
     [ValidateObjectMembers]
     public LinkRule Cadence { get; set; } = new() { Weight = 0.3, Window = TimeSpan.FromDays(1) };
 
+    /// <summary>
+    /// Same scheduled day (<see cref="LinkKind.Schedule"/>). Default weight 1.0 (alone it links: quiet operators share
+    /// nothing else), window 2 days, only between accounts each suspicious, across hubs: a dozen two-hour buckets are hubs
+    /// for everyone, and the suspicion on both sides is what makes one meaningful.
+    /// </summary>
+    [ValidateObjectMembers]
+    public LinkRule Schedule { get; set; } = new() { Weight = 1.0, Window = TimeSpan.FromDays(2), LinkSuspiciousAcrossHubs = true };
+
     /// <summary>Width of the time buckets synchrony is counted in. Default 1 minute.</summary>
     public TimeSpan SynchronyBucket { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -176,6 +184,7 @@ public sealed class LinkageOptions
         LinkKind.ContentProfile => ContentProfile,
         LinkKind.Synchrony => Synchrony,
         LinkKind.Cadence => Cadence,
+        LinkKind.Schedule => Schedule,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -273,6 +273,7 @@ internal sealed class Linker
         }
 
         Link(LinkKind.Cadence, e.Cadence, node, now, 7);
+        Link(LinkKind.Schedule, e.Schedule, node, now, 8 + ProfileBands.Count);
         var bands = e.Bands;
         for (int b = 0; b < ProfileBands.Count; b++)
         {
@@ -406,6 +407,13 @@ internal sealed class Linker
                 hub = 1; // normalized by activity below, so a busy minute is no hub
             }
 
+            if (kind == LinkKind.Schedule && _graph.SizeOf(_graph.Find(node)) > 1 && _graph.SizeOf(_graph.Find(other)) > 1)
+            {
+                // A schedule adds accounts to a cohort one at a time and never merges two clusters: a paced week is weak
+                // evidence about one account, and one team member with such a week must not bridge the team into a campaign.
+                continue;
+            }
+
             double factor = hub;
             if (factor < 1 && rule.LinkSuspiciousAcrossHubs && bothSuspicious)
             {
@@ -528,7 +536,7 @@ internal sealed class Linker
         return false;
     }
 
-    private const int AttributeSlots = 8 + ProfileBands.Count;
+    private const int AttributeSlots = 9 + ProfileBands.Count;
     private const uint RetouchSeconds = 30;
     private const int CohortRescoreEvery = 8;
 

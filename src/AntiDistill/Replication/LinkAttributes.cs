@@ -18,6 +18,7 @@ internal struct LinkAttributes
     public ulong Closing;
     public ulong SynchronyBucket;
     public ulong Cadence;
+    public ulong Schedule;
     public ProfileBands Bands;
 
     public static LinkAttributes From(in LinkEvent e) => new()
@@ -34,6 +35,7 @@ internal struct LinkAttributes
         Closing = e.Closing,
         SynchronyBucket = e.SynchronyBucket,
         Cadence = e.Cadence,
+        Schedule = e.Schedule,
         Bands = e.Bands,
     };
 }

@@ -50,7 +50,7 @@ public struct Assessment
     [UnscopedRef]
     internal Span<int> WritableEvidence => _evidence;
 
-    [InlineArray(LinkKindNames.Count)]
+    [InlineArray(LinkKindNames.KindCount)]
     private struct Evidence
     {
         private int _element0;

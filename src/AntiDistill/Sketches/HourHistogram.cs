@@ -11,6 +11,10 @@ internal struct HourHistogram
 {
     private static readonly double Log24 = Math.Log(24);
 
+    // The centre of each hour on the unit circle, for the circular mean.
+    private static readonly double[] Cosines = [.. Enumerable.Range(0, 24).Select(h => Math.Cos((h + 0.5) * Math.PI / 12))];
+    private static readonly double[] Sines = [.. Enumerable.Range(0, 24).Select(h => Math.Sin((h + 0.5) * Math.PI / 12))];
+
     private Bins _bins;
     private int _total;
     private double _sumCLogC;
@@ -38,6 +42,28 @@ internal struct HourHistogram
     {
         // H = ln N - (Σ c ln c) / N
         return _total == 0 ? 0 : Math.Clamp((Math.Log(_total) - (_sumCLogC / _total)) / Log24, 0, 1);
+    }
+
+    /// <summary>
+    /// The circular mean of the request hours (0 to 24) and how concentrated they are around it (the mean resultant
+    /// length: 1 when every request falls in one hour, near 0 when they spread around the clock); (0, 0) when empty.
+    /// </summary>
+    public readonly (double Hour, double Concentration) CircularMean()
+    {
+        if (_total == 0)
+        {
+            return (0, 0);
+        }
+
+        double x = 0, y = 0;
+        for (int h = 0; h < 24; h++)
+        {
+            x += _bins[h] * Cosines[h];
+            y += _bins[h] * Sines[h];
+        }
+
+        double hour = Math.Atan2(y, x) * 12 / Math.PI;
+        return (hour < 0 ? hour + 24 : hour, Math.Sqrt((x * x) + (y * y)) / _total);
     }
 
     /// <summary>Adds another histogram's counts.</summary>

@@ -93,6 +93,45 @@ public class GapStatisticsTests
 public class HourHistogramTests
 {
     [Fact]
+    public void CircularMean_HoursAcrossMidnight_CentreOnMidnightNotNoon()
+    {
+        // 23:xx and 00:xx are an hour apart: an arithmetic mean would put them at noon.
+        var hours = default(HourHistogram);
+        for (int i = 0; i < 10; i++)
+        {
+            hours.Add(23);
+            hours.Add(0);
+        }
+
+        var (hour, concentration) = hours.CircularMean();
+        Assert.True(hour < 0.01 || hour > 23.99, $"mean hour {hour}");
+        Assert.True(concentration > 0.95, $"concentration {concentration}");
+    }
+
+    [Fact]
+    public void CircularMean_AroundTheClock_NoConcentration_EmptyIsZero()
+    {
+        var hours = default(HourHistogram);
+        Assert.Equal((0.0, 0.0), hours.CircularMean());
+        for (int h = 0; h < 24; h++)
+        {
+            hours.Add(h);
+        }
+
+        Assert.Equal(0, hours.CircularMean().Concentration, 1e-9);
+
+        var window = default(HourHistogram);
+        for (int h = 9; h < 18; h++)
+        {
+            window.Add(h);
+        }
+
+        var (hour, concentration) = window.CircularMean();
+        Assert.Equal(13.5, hour, 1e-9); // 09:00-17:59, centred on 13:30
+        Assert.InRange(concentration, 0.7, 0.9);
+    }
+
+    [Fact]
     public void NormalizedEntropy_AroundTheClockIsOne_OneHourIsZero()
     {
         var clock = default(HourHistogram);
