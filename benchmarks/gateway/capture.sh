@@ -3,11 +3,12 @@
 # benchmarks/results/gateway-capture.md. About 10 minutes with the defaults.
 #
 #   benchmarks/gateway/capture.sh [rate=1500] [duration=20] [rounds=3] [warmup=30]
+#   PROMPTS=true benchmarks/gateway/capture.sh ...   # prompts retained (default: the capture defaults, prompts emptied)
 #
 # The setup of run.sh (common.sh): the YARP gateway sample on CPU 0 in front of the sample API, wrk on CPU 1, the
 # 500-account chat mix, every policy in shadow mode. Both variants score; one also captures every exchange to a
-# temporary directory (prompts kept: the larger records). Per round and variant, a fresh gateway is warmed up under
-# saturated load, then measured (a) at a fixed offered rate for its CPU time per request and (b) saturated for
+# temporary directory, with the capture's defaults (prompts emptied) unless PROMPTS=true (the larger records). Per
+# round and variant, a fresh gateway is warmed up under saturated load, then measured (a) at a fixed offered rate for its CPU time per request and (b) saturated for
 # requests/s and p99. The variants alternate from round to round.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,13 +18,14 @@ DURATION="${2:-20}"
 ROUNDS="${3:-3}"
 WARMUP="${4:-30}"
 CONNECTIONS=32
+PROMPTS="${PROMPTS:-false}"
 OUT="${OUT:-benchmarks/results/gateway-capture.md}"
 source benchmarks/gateway/common.sh
 CAPTURE_DIR="$RAW/capture"
 
 measure() { # $1 = off/on, $2 = round
   if [ "$1" = on ]; then
-    start_gateway true --Gateway:Capture="$CAPTURE_DIR" --AntiDistillation:Capture:RetainPrompts=true
+    start_gateway true --Gateway:Capture="$CAPTURE_DIR" --AntiDistillation:Capture:RetainPrompts="$PROMPTS"
   else
     start_gateway true
   fi
@@ -41,9 +43,9 @@ done
 if grep -l "Non-2xx" "$RAW"/*.txt; then echo "non-2xx responses in the files above" >&2; exit 1; fi
 written=$(du -sb "$CAPTURE_DIR" 2>/dev/null | cut -f1 || echo 0)
 files=$(find "$CAPTURE_DIR" -type f 2>/dev/null | wc -l)
-python3 - "$RAW" "$ROUNDS" "$RATE" "$DURATION" "$WARMUP" "$TICK" "$OUT" "$written" "$files" <<'PY'
+python3 - "$RAW" "$ROUNDS" "$RATE" "$DURATION" "$WARMUP" "$TICK" "$OUT" "$written" "$files" "$PROMPTS" <<'PY'
 import re, statistics, sys
-raw, rounds, rate, duration, warmup, tick, out, written, files = sys.argv[1:10]
+raw, rounds, rate, duration, warmup, tick, out, written, files, prompts = sys.argv[1:11]
 rounds, tick = int(rounds), int(tick)
 
 def wrk(path):
@@ -69,8 +71,9 @@ ratio = peak_on / peak_off
 lines = [
     "# Request capture in the YARP gateway",
     "",
-    f"Produced by `benchmarks/gateway/capture.sh {rate} {duration} {rounds} {warmup}` (setup of `run.sh`, see `gateway.md`): both variants",
-    "score every request in shadow mode; *capture on* also writes every exchange with its prompts (`RetainPrompts=true`) as gzip'd",
+    f"Produced by `PROMPTS={prompts} benchmarks/gateway/capture.sh {rate} {duration} {rounds} {warmup}` (setup of `run.sh`, see `gateway.md`): both variants",
+    "score every request in shadow mode; *capture on* also writes every exchange "
+    + ("with its prompts (`RetainPrompts=true`)" if prompts == "true" else "with the capture's defaults (prompts emptied, `RetainPrompts=false`)") + " as gzip'd",
     f"request-log v1 ({int(written):,} bytes in {files} files over the whole run). {warmup} s warm-up per fresh gateway, rounds alternate.",
     "",
     "| round | off: µs CPU/request | off: requests/s | off: p99 ms | on: µs CPU/request | on: requests/s | on: p99 ms |",

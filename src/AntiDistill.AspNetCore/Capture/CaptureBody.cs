@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using AntiDistill.Requests;
+using System.Runtime.CompilerServices;
 
 namespace AntiDistill.AspNetCore;
 
@@ -19,6 +20,7 @@ namespace AntiDistill.AspNetCore;
 internal static class CaptureBody
 {
     /// <summary>Copies <paramref name="body"/> into <paramref name="output"/>; false when it is not strict JSON (nothing usable written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain
     public static bool TryWrite(ReadOnlySpan<byte> body, bool retainPrompts, IBufferWriter<byte> output)
     {
         body = JsonShape.SkipByteOrderMark(body);

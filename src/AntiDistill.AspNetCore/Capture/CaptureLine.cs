@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
+using System.Runtime.CompilerServices;
 
 namespace AntiDistill.AspNetCore;
 
@@ -29,6 +30,7 @@ internal sealed class CaptureLine : IDisposable
     public ReadOnlySpan<byte> Written => _line.WrittenSpan;
 
     /// <summary>Writes the line of <paramref name="record"/>; false when its body is not JSON that can be copied (nothing written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain
     public bool TryWrite(CaptureRecord record, bool retainPrompts)
     {
         _line.ResetWrittenCount();

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using System.Runtime.CompilerServices;
 
 namespace AntiDistill.AspNetCore;
 
@@ -90,6 +91,10 @@ internal sealed class CaptureWriterService(RequestCapture capture, AntiDistillat
     private static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Writes everything queued now; returns how many records it took.</summary>
+    // AggressiveOptimization: the writer runs a few hundred times a second on one background thread, so under load the
+    // tiered JIT left it in instrumented tier-0 code for the first minute (perf, gateway-capture.md); fully optimized
+    // from the first call, it gives up dynamic PGO, which a loop over records does not need.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Drain(ChannelReader<CaptureRecord> reader)
     {
         int taken = 0;
