@@ -38,8 +38,8 @@ public enum LinkKind
 
     /// <summary>
     /// The same scheduled day: accounts each paced like a schedule (<see cref="RiskSignal.ScheduledPacing"/>) whose
-    /// requests centre on the same two hours of the day (timing). One scheduler driving accounts that share nothing else
-    /// leaves this; links only accounts that are each suspicious already.
+    /// requests centre on the same two hours of the day at the same daily quota (timing). One scheduler driving accounts
+    /// that share nothing else leaves this; links only accounts that are each suspicious already.
     /// </summary>
     Schedule,
 }
