@@ -19,7 +19,7 @@ internal sealed class AccountState
     /// <summary>Requests at which <see cref="RiskSignal.ScheduledPacing"/> counts half.</summary>
     private const double PacingEvidenceRequests = 10;
 
-    /// <summary>Pacing from which an account has a <see cref="Schedule"/> key: what nine in ten of a quiet operator's accounts reach in a week, and a third of the way to a perfect schedule.</summary>
+    /// <summary>Pacing from which an account has a <see cref="ScheduleKey"/>: what nine in ten of a quiet operator's accounts reach in a week, and a third of the way to a perfect schedule.</summary>
     private const double ScheduleKeyPacing = 0.3;
 
     /// <summary>
@@ -170,21 +170,19 @@ internal sealed class AccountState
     /// clock: a mean of nothing in particular) and the power of two of its requests per active day. Accounts one
     /// scheduler drives through one working window at one quota share it (<see cref="LinkKind.Schedule"/>).
     /// </summary>
-    public ulong Schedule
+    /// <param name="pacing">The account's <see cref="RiskSignal.ScheduledPacing"/> value as <see cref="ComputeSignals"/> just wrote it (not computed twice per request).</param>
+    public ulong ScheduleKey(float pacing)
     {
-        get
+        if (Activity.Requests < ScheduleKeyRequests || pacing < ScheduleKeyPacing)
         {
-            if (Activity.Requests < ScheduleKeyRequests || ScheduledPacing() < ScheduleKeyPacing)
-            {
-                return 0;
-            }
-
-            var (hour, concentration) = Activity.Hours.CircularMean();
-            int window = concentration < AroundTheClockConcentration ? 12 : (int)(hour / 2) % 12;
-            int active = Math.Max(1, Activity.Presence().Active);
-            int quota = Math.Min(15, BitOperations.Log2((uint)(Activity.Requests / active) + 1));
-            return WordHash.Mix(0x5C4E_D000UL + (ulong)((quota * 16) + window)) | 1;
+            return 0;
         }
+
+        var (hour, concentration) = Activity.Hours.CircularMean();
+        int window = concentration < AroundTheClockConcentration ? 12 : (int)(hour / 2) % 12;
+        int active = Math.Max(1, Activity.Presence().Active);
+        int quota = Math.Min(15, BitOperations.Log2((uint)(Activity.Requests / active) + 1));
+        return WordHash.Mix(0x5C4E_D000UL + (ulong)((quota * 16) + window)) | 1;
     }
 
     /// <summary>Folds another account's state in (for roll-ups); the recent-prompt ring stays this account's own.</summary>

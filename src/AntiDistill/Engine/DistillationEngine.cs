@@ -123,7 +123,7 @@ public sealed class DistillationEngine
             if (_linker is not null)
             {
                 cadence = state.Cadence;
-                schedule = state.Schedule;
+                schedule = state.ScheduleKey(values[(int)RiskSignal.ScheduledPacing]);
                 bands = state.Profile.Bands();
             }
         }

@@ -35,7 +35,7 @@ internal readonly struct LinkEvent
 
     public ulong Cadence { get; init; }
 
-    /// <summary>The account's scheduled-day key (<see cref="AccountState.Schedule"/>), or 0.</summary>
+    /// <summary>The account's scheduled-day key (<see cref="AccountState.ScheduleKey"/>), or 0.</summary>
     public ulong Schedule { get; init; }
 
     public ProfileBands Bands { get; init; }

@@ -74,6 +74,8 @@ public class ScheduleScenarioTests
             }
         }
 
-        return state.Schedule;
+        Span<float> values = stackalloc float[RiskSignalNames.Count];
+        state.ComputeSignals(new RiskModelOptions(), values);
+        return state.ScheduleKey(values[(int)RiskSignal.ScheduledPacing]);
     }
 }
