@@ -67,7 +67,13 @@ for r in range(1, rounds + 1):
 
 mean = lambda v, i: statistics.mean(x[i] for x in agg[v])
 cpu_off, cpu_on, peak_off, peak_on = mean("off", 0), mean("on", 0), mean("off", 1), mean("on", 1)
-ratio = peak_on / peak_off
+# Per-round pairs, median: the two variants of one round ran minutes apart, rounds run up to half an hour apart, and
+# the VM's speed drifts between them (see the reading of earlier runs), so a mean over all rounds mixes phases.
+peak_ratio = statistics.median(on[1] / off[1] for off, on in zip(agg["off"], agg["on"]))
+cpu_ratio = statistics.median(on[0] / off[0] for off, on in zip(agg["off"], agg["on"]))
+# The gateway is pinned to one core and the capture writer shares it, so at saturation requests/s is that core's time
+# over the CPU time per request: the paced ratio gives the saturated one without wrk's share of the noise.
+implied = 1 / cpu_ratio
 lines = [
     "# Request capture in the YARP gateway",
     "",
@@ -82,8 +88,10 @@ lines = [
     "",
     "| goal | target | measured | |",
     "|---|---|---:|---|",
-    f"| saturated requests/s with capture on, against off | >= 95 % | {ratio:.1%} | {'pass' if ratio >= 0.95 else '**FAIL**'} |",
-    f"| gateway CPU per request at ~{rate}/s (off → on) | - | {cpu_off:.1f} → {cpu_on:.1f} µs ({cpu_on / cpu_off - 1:+.1%}) | |",
+    f"| saturated requests/s with capture on, against off (median of rounds) | >= 95 % | {peak_ratio:.1%} | {'pass' if peak_ratio >= 0.95 else '**FAIL**'} |",
+    f"| requests/s implied by CPU per request at ~{rate}/s (1 / median on/off) | >= 95 % | {implied:.1%} | {'pass' if implied >= 0.95 else '**FAIL**'} |",
+    f"| gateway CPU per request at ~{rate}/s (means, off → on) | - | {cpu_off:.1f} → {cpu_on:.1f} µs ({cpu_on / cpu_off - 1:+.1%}) | |",
+    f"| saturated requests/s (means, off → on) | - | {peak_off:,.0f} → {peak_on:,.0f} | |",
     "",
 ]
 open(out, "w").write("\n".join(lines))
