@@ -41,7 +41,7 @@ public class AnalyzeBenchmarks
     [Benchmark]
     public async Task<int> Analyze()
     {
-        var report = await AnalyzeRunner.AnalyzeAsync(new AnalyzeSettings { LogPath = _log }, TextWriter.Null, CancellationToken.None);
+        var report = await AnalyzeRunner.AnalyzeAsync(new AnalyzeSettings { LogPaths = [_log] }, TextWriter.Null, CancellationToken.None);
         return report.Accounts.Count;
     }
 }

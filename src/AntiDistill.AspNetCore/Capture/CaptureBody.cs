@@ -1,7 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using AntiDistill.Requests;
-using System.Runtime.CompilerServices;
 
 namespace AntiDistill.AspNetCore;
 
@@ -99,13 +99,16 @@ internal static class CaptureBody
     private static ReadOnlySpan<byte> Raw(ReadOnlySpan<byte> body, ref Utf8JsonReader reader) =>
         body.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length + 2);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain
     private static bool IsIdentity(ReadOnlySpan<byte> name) =>
         name.SequenceEqual("user"u8) || name.SequenceEqual("metadata"u8) || name.SequenceEqual("safety_identifier"u8);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain
     private static bool IsSchema(ReadOnlySpan<byte> name) =>
         name.SequenceEqual("parameters"u8) || name.SequenceEqual("input_schema"u8) || name.SequenceEqual("response_format"u8)
         || name.SequenceEqual("schema"u8);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain
     private static bool IsEnumeration(ReadOnlySpan<byte> name) =>
         name.SequenceEqual("role"u8) || name.SequenceEqual("type"u8) || name.SequenceEqual("model"u8)
         || name.SequenceEqual("reasoning_effort"u8) || name.SequenceEqual("effort"u8) || name.SequenceEqual("tool_choice"u8);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 
 namespace AntiDistill.AspNetCore;
 
@@ -54,6 +55,7 @@ internal sealed class CaptureFiles : IDisposable
     }
 
     /// <summary>Appends one line (its line end added) for a record observed at <paramref name="timestampMs"/>, rotating first when due.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain
     public void Append(ReadOnlySpan<byte> line, long timestampMs)
     {
         // Only forward: a record of an earlier period (a long stream ends after shorter ones started later) joins the

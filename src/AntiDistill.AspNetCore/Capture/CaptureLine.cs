@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Unicode;
-using System.Runtime.CompilerServices;
 
 namespace AntiDistill.AspNetCore;
 
@@ -90,6 +90,7 @@ internal sealed class CaptureLine : IDisposable
         _json.WriteString(name, text[..written]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain
     private void WriteHash(ReadOnlySpan<byte> name, ulong hash)
     {
         if (hash == 0)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace AntiDistill.AspNetCore;
 
@@ -35,6 +36,7 @@ internal sealed class CaptureRecord
 
     public ReadOnlySpan<byte> BodySpan => Body.AsSpan(0, BodyLength);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain: on the request path as well
     public void SetBody(ReadOnlySpan<byte> body)
     {
         Body = ArrayPool<byte>.Shared.Rent(Math.Max(1, body.Length));
@@ -43,6 +45,7 @@ internal sealed class CaptureRecord
     }
 
     /// <summary>Returns the body's array and forgets the request (no identity lingers in a pooled object).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain: on the request path as well
     public void Clear()
     {
         if (Body is { } body)

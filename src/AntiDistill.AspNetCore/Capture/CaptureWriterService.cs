@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using System.Runtime.CompilerServices;
 
 namespace AntiDistill.AspNetCore;
 
@@ -122,6 +122,7 @@ internal sealed class CaptureWriterService(RequestCapture capture, AntiDistillat
         return taken;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain
     private bool Write(CaptureRecord record)
     {
         if (Now() < _retryAt)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,7 @@ internal sealed class RequestCapture
     public DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>Takes what the log needs from a request the engine has just observed; null when the body is over the limit (counted).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain: on the request path as well
     public CaptureRecord? Begin(DateTimeOffset observedAt, ReadOnlySpan<byte> body, string? path, in ResolvedCaller caller)
     {
         if (body.Length > _maxBodyBytes)
@@ -70,6 +72,7 @@ internal sealed class RequestCapture
     }
 
     /// <summary>Queues a record whose response was observed, with what it served.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain: on the request path as well
     public void Complete(CaptureRecord record, in ServedExchange served)
     {
         record.Served = true;
@@ -84,6 +87,7 @@ internal sealed class RequestCapture
     public void CompleteRefused(CaptureRecord record) => Enqueue(record);
 
     /// <summary>The writer is done with a record (written or not).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain: on the request path as well
     public void Return(CaptureRecord record)
     {
         if (record.Queued)
@@ -100,6 +104,7 @@ internal sealed class RequestCapture
 
     internal long QueuedBytes => Volatile.Read(ref _queuedBytes);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain: on the request path as well
     private void Enqueue(CaptureRecord record)
     {
         if (Interlocked.Add(ref _queuedBytes, record.BodyLength) > _maxQueueBytes)

@@ -3,14 +3,17 @@ using AntiDistill.Cli.CommandLine;
 
 namespace AntiDistill.Cli.Analyze;
 
-/// <summary><c>antidistill analyze LOG --out report.json [--html report.html] [--strict]</c>.</summary>
+/// <summary><c>antidistill analyze LOG... --out report.json [--html report.html] [--strict]</c>.</summary>
 internal static class AnalyzeCommand
 {
     public static Command Create()
     {
-        var log = new Argument<string>("LOG")
+        var log = new Argument<string[]>("LOG")
         {
-            Description = "The request log: JSON Lines in request-log v1, plain (.jsonl) or gzip-compressed (.jsonl.gz).",
+            Description = "The request log: JSON Lines in request-log v1, plain (.jsonl) or gzip-compressed (.jsonl.gz). Several are read "
+                + "one after the other in the order given, as one log (line numbers count on across them); a directory stands for its "
+                + "*.jsonl and *.jsonl.gz files in name order (a capture directory: its closed files, oldest first).",
+            Arity = ArgumentArity.OneOrMore,
         };
         var output = new Option<string>("--out", "-o")
         {
@@ -48,7 +51,7 @@ internal static class AnalyzeCommand
 
         var command = new Command("analyze", "Replay a request log (request-log v1) through the engine and write a report (report v1). "
             + "Exit codes: 0 done, 1 usage error, 2 the log cannot be read or the report written, 3 a bad line under --strict, "
-            + "4 a cut or corrupt gzip log (the report covers the records before the damage and says so; under --strict none is written), "
+            + "4 a cut or corrupt gzip log (the report covers the records before the damage in that file and every other file, and says so; under --strict none is written), "
             + "5 no valid record in the log (the report is written, empty).")
         {
             log, output, html, strict, maxLine, window, maxAccounts, threads, indicators, trust,
@@ -58,7 +61,7 @@ internal static class AnalyzeCommand
             var error = parse.InvocationConfiguration.Error;
             var settings = new AnalyzeSettings
             {
-                LogPath = parse.GetValue(log)!,
+                LogPaths = parse.GetValue(log)!,
                 ReportPath = parse.GetValue(output),
                 HtmlPath = parse.GetValue(html),
                 Strict = parse.GetValue(strict),

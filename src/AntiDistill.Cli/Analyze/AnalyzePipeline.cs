@@ -69,14 +69,14 @@ internal sealed class AnalyzePipeline
         }
     }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private Exception Explain(List<Task> stages, LogSource source)
+    private static Exception Explain(List<Task> stages, LogSource source)
     {
         var errors = stages.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
         var cause = errors.FirstOrDefault(e => e is not OperationCanceledException) ?? errors.FirstOrDefault();
         return cause switch
         {
             AnalyzeException e => e,
-            IOException or UnauthorizedAccessException or InvalidDataException => new AnalyzeException($"cannot read '{_settings.LogPath}': {cause.Message}", ExitCodes.Input),
+            IOException or UnauthorizedAccessException or InvalidDataException => new AnalyzeException($"cannot read '{source.Name}': {cause.Message}", ExitCodes.Input),
             null => new OperationCanceledException(),
             _ => cause,
         };
@@ -86,31 +86,42 @@ internal sealed class AnalyzePipeline
     {
         try
         {
-            var splitter = new LineSplitter(source.Stream, _settings.MaxLineBytes);
             long sequence = 0;
+            long linesBefore = 0; // line numbers count on across files, as in the files concatenated
             var batch = Rent(pool);
-            while (NextLine(splitter, source, out var line, out long tooLong))
+            foreach (var file in source.Files())
             {
-                long number = splitter.LineNumber;
-                if (tooLong > 0)
+                var splitter = new LineSplitter(file.Stream, _settings.MaxLineBytes);
+                while (NextLine(splitter, source, out var line, out long tooLong))
                 {
-                    batch.BadLines.Add((number, string.Create(CultureInfo.InvariantCulture,
-                        $"line is longer than the limit of {_settings.MaxLineBytes:N0} bytes ({tooLong:N0} bytes, see --max-line-bytes)")));
-                }
-                else
-                {
-                    batch.AddLine(number == 1 && line.StartsWith("\uFEFF"u8) ? line[3..] : line, number);
+                    long number = linesBefore + splitter.LineNumber;
+                    if (tooLong > 0)
+                    {
+                        batch.BadLines.Add((number, string.Create(CultureInfo.InvariantCulture,
+                            $"line is longer than the limit of {_settings.MaxLineBytes:N0} bytes ({tooLong:N0} bytes, see --max-line-bytes)")));
+                    }
+                    else
+                    {
+                        // A byte order mark can open each file.
+                        batch.AddLine(splitter.LineNumber == 1 && line.StartsWith("\uFEFF"u8) ? line[3..] : line, number);
+                    }
+
+                    if (batch.IsFull)
+                    {
+                        Post(batch, sequence++, number, source, work, order, cancellationToken);
+                        batch = Rent(pool);
+                    }
                 }
 
-                if (batch.IsFull)
+                source.Ended(splitter.LineNumber);
+                linesBefore += splitter.LineNumber;
+                if (source.Damage is not null && _settings.Strict)
                 {
-                    Post(batch, sequence++, number, source, work, order, cancellationToken);
-                    batch = Rent(pool);
+                    break; // nothing partial will be written: reading on is wasted
                 }
             }
 
-            source.CheckFullyRead(splitter.LineNumber);
-            Post(batch, sequence, splitter.LineNumber, source, work, order, cancellationToken);
+            Post(batch, sequence, linesBefore, source, work, order, cancellationToken);
         }
         finally
         {

@@ -24,7 +24,7 @@ internal static class AnalyzeRunner
             var report = await AnalyzeAsync(settings, error, cancellationToken).ConfigureAwait(false);
             double seconds = clock.Elapsed.TotalSeconds;
             Save(settings.ReportPath, stream => JsonReportWriter.Write(report, stream));
-            Save(settings.HtmlPath, stream => HtmlReportWriter.Write(report, Path.GetFileName(settings.LogPath), stream));
+            Save(settings.HtmlPath, stream => HtmlReportWriter.Write(report, Path.GetFileName(settings.LogName), stream));
             await output.WriteLineAsync(Summary(report, settings, seconds)).ConfigureAwait(false);
             return await ExitCodeAsync(report, settings, error).ConfigureAwait(false);
         }
@@ -50,7 +50,7 @@ internal static class AnalyzeRunner
         var engine = new DistillationEngine(options, time);
         engine.Indicators = await Indicators.IndicatorFiles.LoadAsync(settings, engine.Identities, error, cancellationToken).ConfigureAwait(false);
 
-        using var source = LogSource.Open(settings.LogPath);
+        using var source = LogSource.Open(settings.LogPaths);
         AnalyzePipeline? pipeline = null;
         ReplayStage? replay = null;
         Func<(long, long)>? progress = settings.ShowProgress ? () => (pipeline?.InputPosition ?? 0, replay?.Records ?? 0) : null;
@@ -94,7 +94,7 @@ internal static class AnalyzeRunner
         if (report.Input.Records == 0)
         {
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"antidistill analyze: no valid record in '{settings.LogPath}' ({report.Input.Lines:N0} lines, {report.Input.BadLines:N0} bad): nothing was analyzed")).ConfigureAwait(false);
+                $"antidistill analyze: no valid record in '{settings.LogName}' ({report.Input.Lines:N0} lines, {report.Input.BadLines:N0} bad): nothing was analyzed")).ConfigureAwait(false);
             return ExitCodes.NoRecords;
         }
 

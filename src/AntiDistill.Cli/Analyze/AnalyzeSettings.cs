@@ -12,8 +12,14 @@ internal sealed record AnalyzeSettings
     /// <summary>The most parsing threads: each is a real thread with batches in flight, and past the cores they only add memory.</summary>
     public const int MostParseThreads = 256;
 
-    /// <summary>The request log (<c>.jsonl</c> or <c>.jsonl.gz</c>).</summary>
-    public required string LogPath { get; init; }
+    /// <summary>
+    /// The request logs (<c>.jsonl</c> or <c>.jsonl.gz</c>; a directory stands for its logs in name order), read one after
+    /// the other in this order.
+    /// </summary>
+    public required IReadOnlyList<string> LogPaths { get; init; }
+
+    /// <summary>The logs as named in messages: the one path, or the first and how many more.</summary>
+    public string LogName => LogPaths.Count == 1 ? LogPaths[0] : $"{LogPaths[0]} and {LogPaths.Count - 1} more";
 
     /// <summary>Where the JSON report goes; null to skip writing it (benchmarks).</summary>
     public string? ReportPath { get; init; }

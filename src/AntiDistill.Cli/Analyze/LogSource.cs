@@ -1,129 +1,153 @@
-using System.Globalization;
-using System.IO.Compression;
-
 namespace AntiDistill.Cli.Analyze;
 
-/// <summary>The log file opened for streaming: decompressed when it is gzip (by its magic bytes; a .gz name without them is an error).</summary>
+/// <summary>
+/// What one <c>analyze</c> run reads: one or more log files (a directory stands for its closed logs), read one after
+/// the other in the order given, each opened only while it is read.
+/// </summary>
+/// <remarks>
+/// Several files rather than one: request capture rotates its output (a file an hour by default), so a day is two
+/// dozen files. Damage is judged per file: the cut member a crash leaves at the end of one capture file loses what
+/// followed the cut in that file only, and the next file is read as usual (concatenated into one archive, as
+/// <c>cat</c> would, the cut would have ended the whole run there). Every file is opened once before any is read, so a
+/// missing or unreadable file fails the run before the work, not an hour into it.
+/// </remarks>
 internal sealed class LogSource : IDisposable
 {
-    private readonly FileStream _file;
-    private readonly EndTrackingStream? _compressed;
+    private readonly string[] _paths;
+    private readonly long[] _lengths;
+    private readonly List<string> _damage = [];
+    private LogFile? _current;
+    private long _bytesBefore;
 
-    private LogSource(string path, FileStream file, Stream stream, EndTrackingStream? compressed)
+    private LogSource(string[] paths, long[] lengths, bool compressed)
     {
-        FilePath = path;
-        _file = file;
-        _compressed = compressed;
-        Stream = stream;
-        Length = file.Length;
+        _paths = paths;
+        _lengths = lengths;
+        Compressed = compressed;
+        Length = lengths.Sum();
     }
 
-    /// <summary>The log as named on the command line.</summary>
-    public string FilePath { get; }
+    /// <summary>The files, in reading order (directories expanded).</summary>
+    public IReadOnlyList<string> Paths => _paths;
 
-    /// <summary>The lines, decompressed.</summary>
-    public Stream Stream { get; }
+    /// <summary>The log as a person would name it: its one file, or the first and how many more.</summary>
+    public string Name => _paths.Length == 1 ? _paths[0] : $"{_paths[0]} and {_paths.Length - 1} more files";
 
-    public bool Compressed => _compressed is not null;
+    /// <summary>Whether any file is gzip.</summary>
+    public bool Compressed { get; }
 
-    /// <summary>What was wrong with the archive when it was not read whole (see <see cref="Damaged"/>), or null.</summary>
-    public string? Damage { get; private set; }
-
-    /// <summary>Size of the file on disk.</summary>
+    /// <summary>Total size of the files on disk.</summary>
     public long Length { get; }
 
-    /// <summary>Bytes of the file read so far (compressed bytes for gzip). Read it on the reading thread.</summary>
-    public long Position => _file.Position;
+    /// <summary>Bytes of the files read so far (compressed bytes for gzip). Read it on the reading thread.</summary>
+    public long Position => _bytesBefore + (_current?.Position ?? 0);
 
-    /// <exception cref="AnalyzeException">The file is missing, a directory, or cannot be opened.</exception>
-    public static LogSource Open(string path)
+    /// <summary>What was wrong with the files not read whole, one sentence each, or null when every file was read whole.</summary>
+    public string? Damage => _damage.Count == 0 ? null : string.Join("; ", _damage);
+
+    /// <summary>Expands directories and opens every file once, to fail before any work on a missing, unreadable or mislabeled one.</summary>
+    /// <exception cref="AnalyzeException">No file given, a path missing or unreadable, a directory with no log, or a .gz that is not gzip.</exception>
+    public static LogSource Open(IReadOnlyList<string> paths)
     {
-        if (Directory.Exists(path))
+        var files = paths.SelectMany(Expand).ToArray();
+        if (files.Length == 0)
         {
-            throw new AnalyzeException($"'{path}' is a directory, not a request log.", ExitCodes.Input);
+            throw new AnalyzeException("no request log given.", ExitCodes.Input);
         }
 
-        if (!File.Exists(path))
+        var lengths = new long[files.Length];
+        bool compressed = false;
+        for (int i = 0; i < files.Length; i++)
         {
-            throw new AnalyzeException($"'{path}' does not exist.", ExitCodes.Input);
+            using var file = LogFile.Open(files[i]);
+            lengths[i] = file.Length;
+            compressed |= file.Compressed;
         }
 
-        FileStream file;
-        try
-        {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new AnalyzeException($"cannot open '{path}': {e.Message}", ExitCodes.Input);
-        }
+        return new LogSource(files, lengths, compressed);
+    }
 
-        try
+    /// <summary>
+    /// Each file in turn, opened for reading; the previous one is closed when the next is asked for. Call
+    /// <see cref="Ended"/> after each (or <see cref="Damaged"/> when its reading failed).
+    /// </summary>
+    public IEnumerable<LogFile> Files()
+    {
+        for (int i = 0; i < _paths.Length; i++)
         {
-            Span<byte> magic = stackalloc byte[2];
-            int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-            file.Position = 0;
-            bool gzipMagic = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-            if (!gzipMagic && path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            _current = LogFile.Open(_paths[i]);
+            try
             {
-                throw new AnalyzeException($"'{path}' is not a gzip file (its name ends in .gz, its first bytes are not gzip's).", ExitCodes.Input);
+                yield return _current;
             }
-
-            if (!gzipMagic)
+            finally
             {
-                return new LogSource(path, file, file, null);
+                _current.Dispose();
+                _current = null;
+                _bytesBefore += _lengths[i];
             }
-
-            if (!GzipIntegrity.CutsDetected)
-            {
-                // Without the switch a cut archive reads as a complete shorter log: refuse rather than risk that.
-                throw new AnalyzeException($"cannot check '{path}' for truncation: gzip was used in this process before "
-                    + $"{GzipIntegrity.StrictSwitch} was set (set it in the host's runtimeconfig).", ExitCodes.Input);
-            }
-
-            var tracked = new EndTrackingStream(new BufferedStream(file, 256 * 1024));
-            return new LogSource(path, file, new GZipStream(tracked, CompressionMode.Decompress), tracked);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
         }
     }
 
     /// <summary>
-    /// Records why reading stopped early, when <paramref name="error"/> is the archive's fault; the records
-    /// before it stay valid (every gzip member the inflater finished passed its CRC-32 and length check).
+    /// Records why reading the current file stopped early, when <paramref name="error"/> is its archive's fault;
+    /// the records before it stay valid.
     /// </summary>
     /// <returns>False when the error is not damage to the archive (the caller rethrows).</returns>
     public bool Damaged(Exception error, long linesRead)
     {
-        if (_compressed is null || error is not InvalidDataException)
+        if (_current is null || !_current.Damaged(error, linesRead))
         {
             return false;
         }
 
-        Damage = _compressed.ReachedEnd
-            ? string.Create(CultureInfo.InvariantCulture,
-                $"'{FilePath}' is truncated: the file ends inside a gzip member, after line {linesRead:N0}; what followed the cut is lost")
-            : string.Create(CultureInfo.InvariantCulture,
-                $"'{FilePath}' is corrupt: gzip data after line {linesRead:N0} fails its check (invalid compressed data, or a CRC-32 or length mismatch); the rest of the file was not read");
+        _damage.Add(_current.Damage!);
         return true;
     }
 
-    /// <summary>After a clean end: a file the inflater stopped reading before its end has bytes after the last member, which it skipped.</summary>
-    public void CheckFullyRead(long linesRead)
+    /// <summary>After the current file's end: records bytes its inflater skipped, if any (nothing more when it was already damaged).</summary>
+    public void Ended(long linesRead)
     {
-        if (_compressed is { ReachedEnd: false } && Damage is null)
+        if (_current is null)
         {
-            Damage = string.Create(CultureInfo.InvariantCulture,
-                $"'{FilePath}' is corrupt: bytes after the last complete gzip member (after line {linesRead:N0}) are not gzip and were skipped");
+            return;
+        }
+
+        _current.CheckFullyRead(linesRead);
+        if (_current.Damage is { } damage && !_damage.Contains(damage))
+        {
+            _damage.Add(damage);
         }
     }
 
     public void Dispose()
     {
-        Stream.Dispose();
-        _file.Dispose();
+        _current?.Dispose();
+        _current = null;
+    }
+
+    /// <summary>A file as it is; a directory as its logs (<c>*.jsonl</c>, <c>*.jsonl.gz</c>) in ordinal name order, which is time order for capture files.</summary>
+    private static IEnumerable<string> Expand(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return [path]; // LogFile.Open says what is wrong with it, if anything
+        }
+
+        string[] logs;
+        try
+        {
+            logs = Directory.EnumerateFiles(path)
+                .Where(f => f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".jsonl.gz", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AnalyzeException($"cannot list '{path}': {e.Message}", ExitCodes.Input);
+        }
+
+        return logs.Length > 0 ? logs
+            : throw new AnalyzeException($"'{path}' is a directory with no request log in it (*.jsonl, *.jsonl.gz).", ExitCodes.Input);
     }
 }

@@ -37,20 +37,6 @@ internal sealed class CaptureFolder : IDisposable
         return lines;
     }
 
-    /// <summary>All closed files concatenated into one (gzip members concatenate), as docs/capture.md tells analysts to do.</summary>
-    public string Concatenate()
-    {
-        string target = System.IO.Path.Combine(Path, "..", System.IO.Path.GetFileName(Path) + "-all.jsonl.gz");
-        using var output = File.Create(target);
-        foreach (var file in Files())
-        {
-            using var input = File.OpenRead(file);
-            input.CopyTo(output);
-        }
-
-        return target;
-    }
-
     public void Dispose()
     {
         try
@@ -59,8 +45,6 @@ internal sealed class CaptureFolder : IDisposable
             {
                 Directory.Delete(Path, recursive: true);
             }
-
-            File.Delete(System.IO.Path.Combine(Path, "..", System.IO.Path.GetFileName(Path) + "-all.jsonl.gz"));
         }
         catch (IOException)
         {

@@ -68,7 +68,7 @@ public class CaptureReplayTests
         }
 
         Assert.True(folder.Files().Length >= 4, $"{folder.Files().Length} files for a day rotated every 6 hours");
-        var report = await AnalyzeRunner.AnalyzeAsync(new AnalyzeSettings { LogPath = folder.Concatenate(), ParseThreads = 2 }, TextWriter.Null, CancellationToken.None);
+        var report = await AnalyzeRunner.AnalyzeAsync(new AnalyzeSettings { LogPaths = [folder.Path], ParseThreads = 2 }, TextWriter.Null, CancellationToken.None);
 
         Assert.Equal(traffic.Count, report.Input.Records);
         Assert.Equal(0, report.Input.BadLines);

@@ -21,7 +21,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Analyze_Directory_OneClearLineExitTwo()
+    public async Task Analyze_DirectoryWithoutLogs_OneClearLineExitTwo()
     {
         var (exit, _, error) = await AnalyzeRun.RunAsync("analyze", _run.Folder, "--out", _run.ReportPath);
 
