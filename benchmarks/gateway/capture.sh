@@ -10,8 +10,15 @@
 # temporary directory, with the capture's defaults (prompts emptied) unless PROMPTS=true (the larger records). Per
 # round and variant, a fresh gateway is warmed up under saturated load, then measured (a) at a fixed offered rate for its CPU time per request and (b) saturated for
 # requests/s and p99. The variants alternate from round to round.
+#
+# Both gateways run with dynamic PGO off (GATEWAY_ENV, default DOTNET_TieredPGO=0; GATEWAY_ENV= keeps the default
+# tiering). With it on, perf found the engine's and the middleware's hot methods still in instrumented tiers 30-45 s
+# into load and the JIT at 14-23% of the gateway's CPU, so a variant's figure depended on how far tiering had got: the
+# engine's own Observe, the same code in both, took 2% of the samples in one run and 4% in the other. Capture's cost
+# is the difference between two steady states, which PGO off reaches within the warm-up.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+GATEWAY_ENV="${GATEWAY_ENV-DOTNET_TieredPGO=0}"
 
 RATE="${1:-1500}"
 DURATION="${2:-20}"
@@ -43,9 +50,9 @@ done
 if grep -l "Non-2xx" "$RAW"/*.txt; then echo "non-2xx responses in the files above" >&2; exit 1; fi
 written=$(du -sb "$CAPTURE_DIR" 2>/dev/null | cut -f1 || echo 0)
 files=$(find "$CAPTURE_DIR" -type f 2>/dev/null | wc -l)
-python3 - "$RAW" "$ROUNDS" "$RATE" "$DURATION" "$WARMUP" "$TICK" "$OUT" "$written" "$files" "$PROMPTS" <<'PY'
+python3 - "$RAW" "$ROUNDS" "$RATE" "$DURATION" "$WARMUP" "$TICK" "$OUT" "$written" "$files" "$PROMPTS" "$GATEWAY_ENV" <<'PY'
 import re, statistics, sys
-raw, rounds, rate, duration, warmup, tick, out, written, files, prompts = sys.argv[1:11]
+raw, rounds, rate, duration, warmup, tick, out, written, files, prompts, gateway_env = sys.argv[1:12]
 rounds, tick = int(rounds), int(tick)
 
 def wrk(path):
@@ -77,7 +84,7 @@ implied = 1 / cpu_ratio
 lines = [
     "# Request capture in the YARP gateway",
     "",
-    f"Produced by `PROMPTS={prompts} benchmarks/gateway/capture.sh {rate} {duration} {rounds} {warmup}` (setup of `run.sh`, see `gateway.md`): both variants",
+    f"Produced by `PROMPTS={prompts} GATEWAY_ENV={gateway_env or '(empty)'} benchmarks/gateway/capture.sh {rate} {duration} {rounds} {warmup}` (setup of `run.sh`, see `gateway.md`): both variants",
     "score every request in shadow mode; *capture on* also writes every exchange "
     + ("with its prompts (`RetainPrompts=true`)" if prompts == "true" else "with the capture's defaults (prompts emptied, `RetainPrompts=false`)") + " as gzip'd",
     f"request-log v1 ({int(written):,} bytes in {files} files over the whole run). {warmup} s warm-up per fresh gateway, rounds alternate.",

@@ -25,7 +25,7 @@ wait_for "http://127.0.0.1:$UPSTREAM_PORT/health" "$RAW/upstream.log"
 
 start_gateway() { # $1 = scoring true/false, then any further gateway arguments
   local scoring="$1"; shift
-  taskset -c 0 dotnet "$GATEWAY" --contentRoot "$PWD/$(dirname "$GATEWAY")" --urls "http://127.0.0.1:$GATEWAY_PORT" --Gateway:Scoring="$scoring" \
+  env ${GATEWAY_ENV:-} taskset -c 0 dotnet "$GATEWAY" --contentRoot "$PWD/$(dirname "$GATEWAY")" --urls "http://127.0.0.1:$GATEWAY_PORT" --Gateway:Scoring="$scoring" \
     --ReverseProxy:Clusters:model:Destinations:local:Address="http://127.0.0.1:$UPSTREAM_PORT/" \
     --AntiDistillation:Http:Policies:enforce:Shadow=true \
     --Logging:LogLevel:Default=Warning --Logging:LogLevel:AntiDistill=Warning ${GATEWAY_ARGS:-} "$@" >"$RAW/gateway-$scoring.log" 2>&1 &

@@ -21,10 +21,19 @@ internal sealed class CaptureFiles : IDisposable
     private const string StampFormat = "yyyyMMdd'T'HHmmssfff'Z'";
     private const int StampLength = 19;
 
+    /// <summary>
+    /// A line and its line end go to the compressor in one call, copied together here first: the line end written on
+    /// its own was a second deflate call per record (perf at 1,200 requests/s put the compressor's calls at about a
+    /// third of the writer's time). Not more than one line: the compressor's output, and so size rotation, keeps
+    /// its pace. Longer lines are written in two calls.
+    /// </summary>
+    private const int LineBufferBytes = 16 * 1024;
+
     private readonly RequestCaptureOptions _options;
     private readonly TimeProvider _time;
     private readonly string _directory;
     private readonly long _periodMs;
+    private readonly byte[] _lineBuffer = new byte[LineBufferBytes];
     private FileStream? _file;
     private GZipStream? _member;
     private string? _openPath;
@@ -70,9 +79,19 @@ internal sealed class CaptureFiles : IDisposable
             Open(timestampMs);
         }
 
-        _member ??= new GZipStream(_file!, CompressionLevel.Fastest, leaveOpen: true);
-        _member.Write(line);
-        _member.WriteByte((byte)'\n');
+        var member = _member ??= new GZipStream(_file!, CompressionLevel.Fastest, leaveOpen: true);
+        if (line.Length < _lineBuffer.Length)
+        {
+            line.CopyTo(_lineBuffer);
+            _lineBuffer[line.Length] = (byte)'\n';
+            member.Write(_lineBuffer.AsSpan(0, line.Length + 1));
+        }
+        else
+        {
+            member.Write(line);
+            member.WriteByte((byte)'\n');
+        }
+
         if (_file!.Position >= _options.MaxFileBytes)
         {
             Close();
