@@ -27,9 +27,6 @@ internal sealed class LogSource : IDisposable
         Length = lengths.Sum();
     }
 
-    /// <summary>The files, in reading order (directories expanded).</summary>
-    public IReadOnlyList<string> Paths => _paths;
-
     /// <summary>The log as a person would name it: its one file, or the first and how many more.</summary>
     public string Name => _paths.Length == 1 ? _paths[0] : $"{_paths[0]} and {_paths.Length - 1} more files";
 
