@@ -52,7 +52,7 @@ internal sealed class AnalyzePipeline
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // The stage that failed first cancelled the others; its exception is the one worth reporting.
-            throw Explain(stages, source);
+            throw Explain(stages);
         }
     }
 
@@ -69,14 +69,14 @@ internal sealed class AnalyzePipeline
         }
     }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static Exception Explain(List<Task> stages, LogSource source)
+    private Exception Explain(List<Task> stages)
     {
         var errors = stages.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
         var cause = errors.FirstOrDefault(e => e is not OperationCanceledException) ?? errors.FirstOrDefault();
         return cause switch
         {
             AnalyzeException e => e,
-            IOException or UnauthorizedAccessException or InvalidDataException => new AnalyzeException($"cannot read '{source.Name}': {cause.Message}", ExitCodes.Input),
+            IOException or UnauthorizedAccessException or InvalidDataException => new AnalyzeException($"cannot read '{_settings.LogName}': {cause.Message}", ExitCodes.Input),
             null => new OperationCanceledException(),
             _ => cause,
         };

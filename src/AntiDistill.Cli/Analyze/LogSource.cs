@@ -27,9 +27,6 @@ internal sealed class LogSource : IDisposable
         Length = lengths.Sum();
     }
 
-    /// <summary>The log as a person would name it: its one file, or the first and how many more.</summary>
-    public string Name => _paths.Length == 1 ? _paths[0] : $"{_paths[0]} and {_paths.Length - 1} more files";
-
     /// <summary>Whether any file is gzip.</summary>
     public bool Compressed { get; }
 
@@ -110,8 +107,13 @@ internal sealed class LogSource : IDisposable
             return;
         }
 
+        if (_current.Damage is not null)
+        {
+            return; // recorded by Damaged
+        }
+
         _current.CheckFullyRead(linesRead);
-        if (_current.Damage is { } damage && !_damage.Contains(damage))
+        if (_current.Damage is { } damage)
         {
             _damage.Add(damage);
         }

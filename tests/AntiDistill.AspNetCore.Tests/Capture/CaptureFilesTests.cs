@@ -52,6 +52,21 @@ public sealed class CaptureFilesTests : IDisposable
     }
 
     [Fact]
+    public void Append_LinesLongerAndShorterThanTheLineBuffer_ReadBackWholeInOrder()
+    {
+        using var files = Files();
+        Append(files, 1, TimeSpan.FromMinutes(1), padding: 10);
+        Append(files, 2, TimeSpan.FromMinutes(2), padding: 40_000); // past the 16 KiB line buffer: written in two calls
+        Append(files, 3, TimeSpan.FromMinutes(3), padding: (16 * 1024) - 17); // 16,383 bytes: with its line end it fills the buffer to the last byte
+        Append(files, 4, TimeSpan.FromMinutes(4));
+        files.Close();
+
+        var lines = CaptureFolder.ReadLines(Assert.Single(_folder.Files())).ToList();
+        Assert.Equal([1, 2, 3, 4], lines.Select(l => int.Parse(l[5..l.IndexOf(',', StringComparison.Ordinal)], CultureInfo.InvariantCulture)));
+        Assert.Equal([10, 40_000, (16 * 1024) - 17, 0], lines.Select(l => l.Length - l.IndexOf("\"pad\":\"", StringComparison.Ordinal) - 9));
+    }
+
+    [Fact]
     public void Append_LateRecordOfEarlierPeriod_JoinsOpenFile()
     {
         using var files = Files();
