@@ -18,18 +18,23 @@ internal sealed class ClearValues
 
     private readonly ConcurrentDictionary<ulong, string> _values = new();
 
+    // Counted here, not with _values.Count: ConcurrentDictionary.Count takes every lock of the map, and the parsing
+    // threads asked it for each new address, which made it 12% of a whole analyze run (perf, analyze-throughput.md).
+    // Threads racing past the check can overshoot the bound by one value each; the bound is about memory, not exactness.
+    private int _count;
+
     public void Record(ulong hash, ReadOnlySpan<byte> utf8)
     {
-        if (hash != 0 && _values.Count < Capacity && !_values.ContainsKey(hash))
+        if (IsNew(hash))
         {
-            _values.TryAdd(hash, Encoding.UTF8.GetString(utf8));
+            Add(hash, Encoding.UTF8.GetString(utf8));
         }
     }
 
     /// <summary>Records the prefix of <paramref name="address"/> in CIDR notation under its keyed prefix hash.</summary>
     public void RecordPrefix(ulong hash, IPAddress address)
     {
-        if (hash == 0 || _values.Count >= Capacity || _values.ContainsKey(hash))
+        if (!IsNew(hash))
         {
             return;
         }
@@ -40,10 +45,21 @@ internal sealed class ClearValues
         }
 
         bool v4 = address.AddressFamily == AddressFamily.InterNetwork;
-        _values.TryAdd(hash, new IPNetwork(Mask(address, v4 ? 24 : 48), v4 ? 24 : 48).ToString());
+        Add(hash, new IPNetwork(Mask(address, v4 ? 24 : 48), v4 ? 24 : 48).ToString());
     }
 
     public string? Get(ulong hash) => _values.GetValueOrDefault(hash);
+
+    /// <summary>Lock-free: a read of the map and of the count.</summary>
+    private bool IsNew(ulong hash) => hash != 0 && Volatile.Read(ref _count) < Capacity && !_values.ContainsKey(hash);
+
+    private void Add(ulong hash, string clear)
+    {
+        if (_values.TryAdd(hash, clear))
+        {
+            Interlocked.Increment(ref _count);
+        }
+    }
 
     private static IPAddress Mask(IPAddress address, int bits)
     {
