@@ -185,15 +185,15 @@ internal sealed class Linker
     }
 
     /// <summary>
-    /// The least risk of a set many of whose members are suspicious on their own (<see cref="LinkageOptions.CampaignMembers"/>):
-    /// the campaign threshold, or 0.
-    /// </summary>
-    /// <summary>
     /// A set's risk: its summed activity's (<paramref name="activityRisk"/>), raised to its template floor and to the
     /// cohort rule's. The one formula for what is published to the request path and what summaries report.
     /// </summary>
     internal float ClusterRisk(int root, float activityRisk) => Math.Max(Math.Max(activityRisk, _graph.FloorOf(root)), CohortRisk(root));
 
+    /// <summary>
+    /// The least risk of a set many of whose members are suspicious on their own (<see cref="LinkageOptions.CampaignMembers"/>):
+    /// the campaign threshold, or 0.
+    /// </summary>
     private float CohortRisk(int root)
     {
         int suspicious = _graph.SuspiciousOf(root);
