@@ -11,10 +11,10 @@ namespace AntiDistill.Cli.Indicators;
 /// exported bundle can carry what another provider can recompute. Account ids, API keys, cards, devices and whole
 /// addresses are never recorded here: there is no way to ask for them.
 /// </summary>
-internal sealed class ClearValues
+internal sealed class ClearValues(int capacity = ClearValues.DefaultCapacity)
 {
     /// <summary>Bound on the map: past it, new values are not recorded (and so cannot be exported), memory stays bounded.</summary>
-    private const int Capacity = 1_000_000;
+    public const int DefaultCapacity = 1_000_000;
 
     private readonly ConcurrentDictionary<ulong, string> _values = new();
 
@@ -51,8 +51,11 @@ internal sealed class ClearValues
 
     public string? Get(ulong hash) => _values.GetValueOrDefault(hash);
 
+    /// <summary>Values recorded.</summary>
+    public int Count => Volatile.Read(ref _count);
+
     /// <summary>Lock-free: a read of the map and of the count.</summary>
-    private bool IsNew(ulong hash) => hash != 0 && Volatile.Read(ref _count) < Capacity && !_values.ContainsKey(hash);
+    private bool IsNew(ulong hash) => hash != 0 && Volatile.Read(ref _count) < capacity && !_values.ContainsKey(hash);
 
     private void Add(ulong hash, string clear)
     {
