@@ -56,6 +56,14 @@ internal static class CliApp
             return Task.FromResult(ExitCodes.Usage);
         }
 
+        // Nor an empty one: no option of the tool means anything by "", and path APIs throw on it (`--out ""` and
+        // `indicators export ""` were unhandled ArgumentExceptions, found by ArgumentsPropertyTests).
+        if (Array.FindIndex(args, a => a.Length == 0) is int empty and >= 0)
+        {
+            (stderr ?? Console.Error).WriteLine($"error: argument {empty + 1} is empty; no file name or option value may be.");
+            return Task.FromResult(ExitCodes.Usage);
+        }
+
         return root.Parse(args, parsing).InvokeAsync(configuration);
     }
 }

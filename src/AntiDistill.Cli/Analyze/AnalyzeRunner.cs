@@ -124,6 +124,13 @@ internal static class AnalyzeRunner
             return;
         }
 
+        if (path.Length == 0)
+        {
+            // Path.GetFullPath("") throws ArgumentException. The command line refuses "" first (CliApp); this is for
+            // in-process callers that build AnalyzeSettings themselves.
+            throw new AnalyzeException("an output path is empty: give --out (and --html) a file name.", ExitCodes.Usage);
+        }
+
         if (Directory.Exists(path))
         {
             throw new AnalyzeException($"cannot write '{path}': it is a directory.", ExitCodes.Input);

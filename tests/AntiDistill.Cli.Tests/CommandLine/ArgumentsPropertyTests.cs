@@ -16,7 +16,7 @@ public sealed class ArgumentsPropertyTests : IDisposable
 
     private static readonly string[] Words =
     [
-        "analyze", "simulate", "--out", "-o", "--html", "--strict", "--max-line-bytes", "--reorder-window", "--max-accounts",
+        "analyze", "simulate", "indicators", "export", "--out", "-o", "--html", "--strict", "--max-line-bytes", "--reorder-window", "--max-accounts",
         "--threads", "--seed", "--scale", "--days", "--start", "--corpora", "--help", "-h", "-?", "--version", "--",
         "abc", "-1", "0", "1", "2.5", "1e999", "NaN", "-Infinity", "99999999999", "", " ", "\0", "@", "@\0", "@" + Log, "1,5", "2026-04-06T00:00:00Z",
         Log, Path.Combine(Folder, "missing.jsonl"), Folder, Path.Combine(Folder, "report.json"),
@@ -88,5 +88,25 @@ public sealed class ArgumentsPropertyTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled", error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Found by the property above: `analyze LOG --out ""` threw ArgumentException out of Path.GetFullPath, and
+    /// `indicators export` did the same from File.Create and File.ReadAllBytesAsync. An empty argument is a usage error.
+    /// </summary>
+    [Theory]
+    [InlineData("analyze", "log.jsonl", "--out", "")]
+    [InlineData("analyze", "log.jsonl", "--out", "report.json", "--html", "")]
+    [InlineData("analyze", "", "--out", "report.json")]
+    [InlineData("indicators", "export", "")]
+    [InlineData("indicators", "export", "report.json", "--out", "")]
+    [InlineData("simulate", "--out", "")]
+    public async Task RunAsync_EmptyArgument_UsageErrorWithoutAStackTrace(params string[] args)
+    {
+        var error = new StringWriter();
+        int exit = await CliApp.RunAsync(args, new StringWriter(), error);
+        Assert.Equal(1, exit);
+        Assert.Contains("is empty", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
     }
 }
