@@ -24,7 +24,7 @@ internal static class AnalyzeRunner
             var report = await AnalyzeAsync(settings, error, cancellationToken).ConfigureAwait(false);
             double seconds = clock.Elapsed.TotalSeconds;
             Save(settings.ReportPath, stream => JsonReportWriter.Write(report, stream));
-            Save(settings.HtmlPath, stream => HtmlReportWriter.Write(report, Path.GetFileName(settings.LogName), stream));
+            Save(settings.HtmlPath, stream => HtmlReportWriter.Write(report, Path.GetFileName(Path.TrimEndingDirectorySeparator(settings.LogName)), stream));
             await output.WriteLineAsync(Summary(report, settings, seconds)).ConfigureAwait(false);
             return await ExitCodeAsync(report, settings, error).ConfigureAwait(false);
         }
@@ -122,13 +122,6 @@ internal static class AnalyzeRunner
         if (path is null)
         {
             return;
-        }
-
-        if (path.Length == 0)
-        {
-            // Path.GetFullPath("") throws ArgumentException. The command line refuses "" first (CliApp); this is for
-            // in-process callers that build AnalyzeSettings themselves.
-            throw new AnalyzeException("an output path is empty: give --out (and --html) a file name.", ExitCodes.Usage);
         }
 
         if (Directory.Exists(path))

@@ -81,6 +81,20 @@ public sealed class SeveralLogsTests : IDisposable
     }
 
     [Fact]
+    public async Task Analyze_DirectoryWithTrailingSlash_HtmlNamesTheDirectory()
+    {
+        Directory.CreateDirectory(Path.Combine(_run.Folder, "capture"));
+        Save("capture/capture-20260406T120000000Z-000001.jsonl.gz", GzipLog.Member(0, 10).Member);
+        string html = Path.Combine(_run.Folder, "report.html");
+
+        var (exit, _, error) = await AnalyzeRun.RunAsync("analyze", Path.Combine(_run.Folder, "capture") + Path.DirectorySeparatorChar,
+            "--out", _run.ReportPath, "--html", html);
+
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        Assert.Contains("<title>AntiDistill report: capture</title>", await File.ReadAllTextAsync(html), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Analyze_LaterFileMissing_FailsBeforeAnyWorkExitTwo()
     {
         string present = Save("a.jsonl", GzipLog.Lines(0, 10));
