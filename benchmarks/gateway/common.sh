@@ -23,14 +23,14 @@ taskset -c "$LOAD_CPU" dotnet "$UPSTREAM" --urls "http://127.0.0.1:$UPSTREAM_POR
   --Logging:LogLevel:Default=Warning >"$RAW/upstream.log" 2>&1 &
 wait_for "http://127.0.0.1:$UPSTREAM_PORT/health" "$RAW/upstream.log"
 
-start_gateway() { # $1 = scoring true/false, then any further gateway arguments
+start_gateway() { # $1 = scoring true/false, then any further gateway arguments (GATEWAY_PORT and GATEWAY_LOG may be set)
   local scoring="$1"; shift
   env ${GATEWAY_ENV:-} taskset -c 0 dotnet "$GATEWAY" --contentRoot "$PWD/$(dirname "$GATEWAY")" --urls "http://127.0.0.1:$GATEWAY_PORT" --Gateway:Scoring="$scoring" \
     --ReverseProxy:Clusters:model:Destinations:local:Address="http://127.0.0.1:$UPSTREAM_PORT/" \
     --AntiDistillation:Http:Policies:enforce:Shadow=true \
-    --Logging:LogLevel:Default=Warning --Logging:LogLevel:AntiDistill=Warning ${GATEWAY_ARGS:-} "$@" >"$RAW/gateway-$scoring.log" 2>&1 &
+    --Logging:LogLevel:Default=Warning --Logging:LogLevel:AntiDistill=Warning ${GATEWAY_ARGS:-} "$@" >"${GATEWAY_LOG:-$RAW/gateway-$scoring.log}" 2>&1 &
   GATEWAY_PID=$!
-  wait_for "http://127.0.0.1:$GATEWAY_PORT/healthz" "$RAW/gateway-$scoring.log"
+  wait_for "http://127.0.0.1:$GATEWAY_PORT/healthz" "${GATEWAY_LOG:-$RAW/gateway-$scoring.log}"
 }
 
 stop_gateway() { kill "$GATEWAY_PID" 2>/dev/null || true; wait "$GATEWAY_PID" 2>/dev/null || true; }

@@ -27,54 +27,50 @@ internal sealed class CaptureWriterService(RequestCapture capture, AntiDistillat
     private long _failedSinceLog;
     private long _written;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield(); // start returns at once
+        // A thread of its own, not the thread pool's: the writer blocks on file IO and wakes ten times a second, and
+        // in a half-idle gateway every wake-up of a pool thread set the pool's workers spinning (sched_yield) for far
+        // longer than the writer's own work took (benchmarks/results/gateway-capture.md). A dedicated thread sleeps
+        // and wakes in the kernel and leaves the pool to the requests.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(stoppingToken);
+                done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "AntiDistill capture writer",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Run(CancellationToken stoppingToken)
+    {
         var options = capture.Options;
         Guard(_files.Start);
         _lastHousekeep = Now();
         Log.CaptureStarted(logger, options.Directory!, options.RetainPrompts);
-
-        // Often enough to finish members and close periods on time, seldom enough to cost nothing.
-        var tick = options.FlushInterval < TimeSpan.FromSeconds(1) ? options.FlushInterval : TimeSpan.FromSeconds(1);
         var reader = capture.Reader;
-        Task<bool>? ready = null;
+        var stopping = stoppingToken.WaitHandle;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            // Polls rather than waits for each record: records gather for a pause and are written in one go, so the
+            // request path never signals anyone, and the same loop finishes gzip members and closes periods on time.
+            while (!reader.Completion.IsCompleted && !stopping.WaitOne(BatchPause))
             {
-                ready ??= reader.WaitToReadAsync(stoppingToken).AsTask();
-                if (!ready.IsCompleted)
-                {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    await Task.WhenAny(ready, Task.Delay(tick, time, timeout.Token)).ConfigureAwait(false);
-                    await timeout.CancelAsync().ConfigureAwait(false);
-                }
-
-                if (ready.IsCompleted)
-                {
-                    if (!await ready.ConfigureAwait(false))
-                    {
-                        break; // the queue was completed: nothing more will come
-                    }
-
-                    ready = null;
-                }
-
-                int drained = Drain(reader);
+                Drain(reader);
                 Guard(Tick);
-                if (drained > 0)
-                {
-                    // Busy: let records gather for a moment instead of waking for each one. Per wake-up the loop pays a
-                    // task, a linked token source and a timer, and under load one wake-up per record cost the gateway
-                    // far more than serializing did (benchmarks/results/gateway-capture.md). A wall-clock pause: it
-                    // decides when records are written, never the times they carry or the files they go to.
-                    await Task.Delay(BatchPause, stoppingToken).ConfigureAwait(false);
-                }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
         }
         finally
         {
@@ -87,26 +83,25 @@ internal sealed class CaptureWriterService(RequestCapture capture, AntiDistillat
     }
 
     /// <summary>
-    /// How long the writer lets records gather after a busy drain: at most 10 wake-ups a second, and a queue of
-    /// <see cref="RequestCaptureOptions.QueueCapacity"/> (8,192) holds 100 ms of 80,000 requests a second. At 10 ms
-    /// the gateway spent 20% more CPU per request with capture on at 1,200 requests/s, though capture's own frames were
-    /// 5% of its samples: each wake-up of a pool thread in a half-idle process costs far more than the work it does
-    /// (100 ms: +8% in a shorter run right after; gateway-capture.md).
+    /// How long the writer lets records gather between drains: 10 wake-ups a second, and a queue of
+    /// <see cref="RequestCaptureOptions.QueueCapacity"/> (8,192) holds 100 ms of 80,000 requests a second; also the
+    /// finest <see cref="RequestCaptureOptions.FlushInterval"/> allowed. With a pool thread waking per record, or every
+    /// 10 ms, the gateway spent 20% more CPU per request with capture on at 1,200 requests/s, though capture's own
+    /// frames were 5% of its samples: each wake-up of a pool thread in a half-idle process costs far more than the work
+    /// it does (gateway-capture.md).
     /// </summary>
     private static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Writes everything queued now; returns how many records it took.</summary>
-    // AggressiveOptimization: the writer runs a few hundred times a second on one background thread, so under load the
-    // tiered JIT left it in instrumented tier-0 code for the first minute (perf, gateway-capture.md); fully optimized
+    /// <summary>Writes everything queued now.</summary>
+    // AggressiveOptimization: the writer runs ten times a second, over many records each time, so under load the tiered
+    // JIT left its loop in instrumented tier-0 code for the first minute (perf, gateway-capture.md); fully optimized
     // from the first call, it gives up dynamic PGO, which a loop over records does not need.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Drain(ChannelReader<CaptureRecord> reader)
+    private void Drain(ChannelReader<CaptureRecord> reader)
     {
-        int taken = 0;
         int written = 0;
         while (reader.TryRead(out var record))
         {
-            taken++;
             try
             {
                 capture.BeforeWrite?.Invoke();
@@ -123,8 +118,6 @@ internal sealed class CaptureWriterService(RequestCapture capture, AntiDistillat
             _written += written;
             metrics.CaptureWritten(written);
         }
-
-        return taken;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CaptureWriterService.Drain

@@ -47,6 +47,29 @@ public class CaptureMiddlewareTests
     }
 
     [Fact]
+    public async Task Writer_HostRunning_WritesWithinAMomentOnItsOwnThread()
+    {
+        using var folder = new CaptureFolder();
+        await using var host = await StartAsync(o => o.Directory = folder.Path);
+        bool? onPool = null;
+        host.Services.GetRequiredService<RequestCapture>().BeforeWrite = () => onPool = Thread.CurrentThread.IsThreadPoolThread;
+        using var written = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), AntiDistillationMetrics.MeterName, "antidistill.capture.written");
+
+        using var response = await host.PostAsync(Bodies.ChatPath, Bodies.Chat());
+        Assert.True(response.IsSuccessStatusCode);
+
+        // Without a stop to flush it: the writer's own pause (100 ms) brings the record out; 10 s is the bound, not the expectation.
+        var clock = Stopwatch.StartNew();
+        while (written.GetMeasurementSnapshot().Sum(m => m.Value) == 0 && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, written.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.False(onPool, "the writer blocks on file IO and must not hold or wake a thread-pool thread");
+    }
+
+    [Fact]
     public async Task Request_WriterStalledQueueFull_DropsCountedRequestsNotDelayed()
     {
         using var folder = new CaptureFolder();
