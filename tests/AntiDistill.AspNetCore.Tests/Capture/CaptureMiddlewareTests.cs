@@ -58,7 +58,7 @@ public class CaptureMiddlewareTests
         using var response = await host.PostAsync(Bodies.ChatPath, Bodies.Chat());
         Assert.True(response.IsSuccessStatusCode);
 
-        // Without a stop to flush it: the writer's own pause (100 ms) brings the record out; 10 s is the bound, not the expectation.
+        // Without a stop to flush it: the writer's own pause (20 ms) brings the record out; 10 s is the bound, not the expectation.
         var clock = Stopwatch.StartNew();
         while (written.GetMeasurementSnapshot().Sum(m => m.Value) == 0 && clock.Elapsed < TimeSpan.FromSeconds(10))
         {
