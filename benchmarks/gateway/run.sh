@@ -4,9 +4,8 @@
 #
 #   benchmarks/gateway/run.sh [rate=1500] [duration=20] [rounds=4] [warmup=45] [stream-rate=40]
 #
-# GATEWAY_ARGS adds arguments to every gateway started, OUT moves the result table: request capture's cost is the
-# scoring=true rows of a run with capture on beside those of a plain run, e.g.
-#   OUT=benchmarks/results/gateway-capture.md GATEWAY_ARGS="--Gateway:Capture=/tmp/gateway-capture" benchmarks/gateway/run.sh
+# GATEWAY_ARGS adds arguments to every gateway started, OUT moves the result table. Request capture's cost has a
+# script of its own, capture.sh, which measures two gateways side by side.
 #
 # On 2 cores a saturated three-process benchmark mixes up who the bottleneck is, so the main figure is (a) the gateway
 # process's CPU time per request at a fixed offered rate neither variant saturates (utime+stime from /proc, wrk paced by WRK_PACE_MS in
