@@ -12,8 +12,9 @@
 # benchmarks/wrk/chat.lua so the 500-account mix stays the same as benchmarks/wrk), beside (b) saturated requests/s
 # and p99, (c) CPU per streamed response of 1,000 SSE chunks at a fixed rate, and (d) a cold start: requests/s in each
 # second from process start under saturated load, beside the same gateway after the warm-up. The gateway is pinned to
-# CPU 0; the upstream and wrk share CPU 1. Every measurement starts a fresh gateway; the two variants (Gateway:Scoring
-# false/true) alternate from round to round. Needs wrk (apt-get install -y wrk).
+# CPU 0; the upstream and wrk share CPU 1. (a)-(c) and the warmed series come from two gateways side by side
+# (Gateway:Scoring false/true) in alternating windows; each cold start is a fresh gateway, variants alternating.
+# Needs wrk (apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -26,24 +27,38 @@ CONNECTIONS=32
 OUT="${OUT:-benchmarks/results/gateway.md}"
 source benchmarks/gateway/common.sh # ports, builds, the upstream, start_gateway/stop_gateway, load, paced
 
-measure() { # $1 = scoring true/false, $2 = round
-  start_gateway "$1"
-  load "$WARMUP" /dev/null
-  paced "$RATE" "$RAW/paced-$1-$2" 0
-  load 5 /dev/null
-  load "$DURATION" "$RAW/peak-$1-$2.txt"
-  paced "$STREAM_RATE" "$RAW/stream-$1-$2" 1
-  # Warmed per-second series, for the cold-start comparison.
-  for s in $(seq 1 10); do load 1 "$RAW/warm-$1-$2-$s.txt"; done
-  stop_gateway
-  # Cold: a fresh process, saturated from its first second.
-  start_gateway "$1"
-  for s in $(seq 1 30); do load 1 "$RAW/cold-$1-$2-$s.txt"; done
-  stop_gateway
+# Warmed figures: both gateways side by side (without on 5302, with on 5303, both on CPU 0), each warmed up once, then
+# measured in alternating windows (ABBA). Fresh gateways per round, minutes apart, drifted by ±15% between rounds with
+# the VM's speed (gateway-capture.md); windows seconds apart put both variants in the same phase of the machine.
+GATEWAY_PORT=5302 GATEWAY_LOG="$RAW/gateway-false.log" start_gateway false
+OFF_PID=$GATEWAY_PID
+GATEWAY_PORT=5303 GATEWAY_LOG="$RAW/gateway-true.log" start_gateway true
+ON_PID=$GATEWAY_PID
+use() { # $1 = scoring true/false: the gateway that load, paced and cpu_ticks talk to
+  if [ "$1" = true ]; then GATEWAY_PORT=5303; GATEWAY_PID=$ON_PID; else GATEWAY_PORT=5302; GATEWAY_PID=$OFF_PID; fi
 }
 
+for v in false true; do use "$v"; load "$WARMUP" /dev/null; done
 for round in $(seq 1 "$ROUNDS"); do
-  if ((round % 2)); then measure false "$round"; measure true "$round"; else measure true "$round"; measure false "$round"; fi
+  if ((round % 2)); then order="false true"; else order="true false"; fi
+  for v in $order; do use "$v"; paced "$RATE" "$RAW/paced-$v-$round" 0; done
+  for v in $order; do use "$v"; load 5 /dev/null; load "$DURATION" "$RAW/peak-$v-$round.txt"; done
+  for v in $order; do use "$v"; paced "$STREAM_RATE" "$RAW/stream-$v-$round" 1; done
+  # Warmed per-second series, for the cold-start comparison.
+  for v in $order; do use "$v"; for s in $(seq 1 10); do load 1 "$RAW/warm-$v-$round-$s.txt"; done; done
+done
+kill "$OFF_PID" "$ON_PID" 2>/dev/null || true
+wait "$OFF_PID" "$ON_PID" 2>/dev/null || true
+
+# Cold: a fresh process, saturated from its first second; one at a time, variants alternating.
+GATEWAY_PORT=5302
+for round in $(seq 1 "$ROUNDS"); do
+  if ((round % 2)); then order="false true"; else order="true false"; fi
+  for v in $order; do
+    start_gateway "$v"
+    for s in $(seq 1 30); do load 1 "$RAW/cold-$v-$round-$s.txt"; done
+    stop_gateway
+  done
 done
 
 if grep -l "Non-2xx" "$RAW"/*.txt; then echo "non-2xx responses in the files above" >&2; exit 1; fi

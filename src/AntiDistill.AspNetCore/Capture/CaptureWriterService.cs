@@ -29,7 +29,7 @@ internal sealed class CaptureWriterService(RequestCapture capture, AntiDistillat
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // A thread of its own, not the thread pool's: the writer blocks on file IO and wakes ten times a second, and
+        // A thread of its own, not the thread pool's: the writer blocks on file IO and wakes fifty times a second, and
         // in a half-idle gateway every wake-up of a pool thread set the pool's workers spinning (sched_yield) for far
         // longer than the writer's own work took (benchmarks/results/gateway-capture.md). A dedicated thread sleeps
         // and wakes in the kernel and leaves the pool to the requests.

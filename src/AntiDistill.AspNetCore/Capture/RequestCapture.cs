@@ -40,10 +40,10 @@ internal sealed class RequestCapture
     public RequestCaptureOptions Options { get; }
 
     /// <summary>
-    /// Records kept for reuse at most (beyond <see cref="RequestCaptureOptions.QueueCapacity"/>'s in a burst, the rest
-    /// go to the GC): each keeps a body array of up to <see cref="CaptureRecord.KeptBodyBytes"/>, so at most 16 MiB
-    /// (plus 256 in flight) stay after a burst. The writer empties the queue every
-    /// 20 ms, so this is what 50,000 requests a second keep in flight.
+    /// Records kept for reuse (plus 256 for those being filled; in a burst that fills the queue the rest go to the GC
+    /// when handed back): each keeps a body array of up to <see cref="CaptureRecord.KeptBodyBytes"/>, so at most 20 MiB
+    /// stay after a burst of large bodies. The writer empties the queue every 20 ms, so 1,024 records are what 50,000
+    /// requests a second keep in flight.
     /// </summary>
     internal const int RetainedRecords = 1024;
 
