@@ -35,14 +35,8 @@ OUT="${OUT:-benchmarks/results/gateway-capture.md}"
 source benchmarks/gateway/common.sh
 CAPTURE_DIR="$RAW/capture"
 
-GATEWAY_PORT=5302 GATEWAY_LOG="$RAW/gateway-off.log" start_gateway true
-OFF_PID=$GATEWAY_PID
-GATEWAY_PORT=5303 GATEWAY_LOG="$RAW/gateway-on.log" start_gateway true --Gateway:Capture="$CAPTURE_DIR" --AntiDistillation:Capture:RetainPrompts="$PROMPTS"
-ON_PID=$GATEWAY_PID
-
-use() { # $1 = off/on: the gateway that load, paced and cpu_ticks talk to
-  if [ "$1" = on ]; then GATEWAY_PORT=5303; GATEWAY_PID=$ON_PID; else GATEWAY_PORT=5302; GATEWAY_PID=$OFF_PID; fi
-}
+start_pair true true --Gateway:Capture="$CAPTURE_DIR" --AntiDistillation:Capture:RetainPrompts="$PROMPTS"
+use() { if [ "$1" = on ]; then use_b; else use_a; fi; } # $1 = off/on
 
 for v in off on; do use "$v"; load "$WARMUP" /dev/null; done
 
@@ -51,8 +45,7 @@ for window in $(seq 1 "$WINDOWS"); do
   for v in $order; do use "$v"; paced "$RATE" "$RAW/paced-$v-$window" 0; done
   for v in $order; do use "$v"; load 5 /dev/null; load "$DURATION" "$RAW/peak-$v-$window.txt"; done
 done
-kill "$OFF_PID" "$ON_PID" 2>/dev/null || true
-wait "$OFF_PID" "$ON_PID" 2>/dev/null || true
+stop_pair
 
 if grep -l "Non-2xx" "$RAW"/*.txt; then echo "non-2xx responses in the files above" >&2; exit 1; fi
 written=$(du -sb "$CAPTURE_DIR" 2>/dev/null | cut -f1 || echo 0)

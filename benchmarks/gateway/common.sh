@@ -33,6 +33,19 @@ start_gateway() { # $1 = scoring true/false, then any further gateway arguments 
   wait_for "http://127.0.0.1:$GATEWAY_PORT/healthz" "${GATEWAY_LOG:-$RAW/gateway-$scoring.log}"
 }
 
+# Two gateways side by side on CPU 0, A on port 5302 and B on 5303: $1 = A's scoring, $2 = B's scoring, then B's
+# further arguments. use_a/use_b point load, paced and cpu_ticks at one of them.
+start_pair() {
+  local a="$1" b="$2"; shift 2
+  GATEWAY_PORT=5302 GATEWAY_LOG="$RAW/gateway-a.log" start_gateway "$a"
+  A_PID=$GATEWAY_PID
+  GATEWAY_PORT=5303 GATEWAY_LOG="$RAW/gateway-b.log" start_gateway "$b" "$@"
+  B_PID=$GATEWAY_PID
+}
+use_a() { GATEWAY_PORT=5302; GATEWAY_PID=$A_PID; }
+use_b() { GATEWAY_PORT=5303; GATEWAY_PID=$B_PID; }
+stop_pair() { kill "$A_PID" "$B_PID" 2>/dev/null || true; wait "$A_PID" "$B_PID" 2>/dev/null || true; }
+
 stop_gateway() { kill "$GATEWAY_PID" 2>/dev/null || true; wait "$GATEWAY_PID" 2>/dev/null || true; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$GATEWAY_PID/stat"; }

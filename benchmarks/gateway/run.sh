@@ -30,13 +30,8 @@ source benchmarks/gateway/common.sh # ports, builds, the upstream, start_gateway
 # Warmed figures: both gateways side by side (without on 5302, with on 5303, both on CPU 0), each warmed up once, then
 # measured in alternating windows (ABBA). Fresh gateways per round, minutes apart, drifted by ±15% between rounds with
 # the VM's speed (gateway-capture.md); windows seconds apart put both variants in the same phase of the machine.
-GATEWAY_PORT=5302 GATEWAY_LOG="$RAW/gateway-false.log" start_gateway false
-OFF_PID=$GATEWAY_PID
-GATEWAY_PORT=5303 GATEWAY_LOG="$RAW/gateway-true.log" start_gateway true
-ON_PID=$GATEWAY_PID
-use() { # $1 = scoring true/false: the gateway that load, paced and cpu_ticks talk to
-  if [ "$1" = true ]; then GATEWAY_PORT=5303; GATEWAY_PID=$ON_PID; else GATEWAY_PORT=5302; GATEWAY_PID=$OFF_PID; fi
-}
+start_pair false true
+use() { if [ "$1" = true ]; then use_b; else use_a; fi; } # $1 = scoring true/false
 
 for v in false true; do use "$v"; load "$WARMUP" /dev/null; done
 for round in $(seq 1 "$ROUNDS"); do
@@ -47,8 +42,7 @@ for round in $(seq 1 "$ROUNDS"); do
   # Warmed per-second series, for the cold-start comparison.
   for v in $order; do use "$v"; for s in $(seq 1 10); do load 1 "$RAW/warm-$v-$round-$s.txt"; done; done
 done
-kill "$OFF_PID" "$ON_PID" 2>/dev/null || true
-wait "$OFF_PID" "$ON_PID" 2>/dev/null || true
+stop_pair
 
 # Cold: a fresh process, saturated from its first second; one at a time, variants alternating.
 GATEWAY_PORT=5302
