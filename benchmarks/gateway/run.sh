@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # AntiDistill's cost in a YARP gateway (samples/AntiDistill.Gateway) in front of the sample API as the model server.
-# Writes benchmarks/results/gateway.md. About 25 minutes with the defaults.
+# Writes benchmarks/results/gateway.md. About 17 minutes with the defaults.
 #
 #   benchmarks/gateway/run.sh [rate=1500] [duration=20] [rounds=4] [warmup=45] [stream-rate=40]
 #
