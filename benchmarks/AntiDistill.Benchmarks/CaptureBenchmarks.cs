@@ -9,7 +9,7 @@ namespace AntiDistill.Benchmarks;
 
 /// <summary>
 /// Request capture's cost. <see cref="Enqueue"/> is what the request path pays per captured request (the record taken
-/// at scoring time, the body copied into a pooled array, completed with the served half and queued), with the record
+/// at scoring time, the body copied into the record's own array, completed with the served half and queued), with the record
 /// handed back right after as the writer would: Allocated should read "-". <see cref="Serialize"/> and
 /// <see cref="SerializeRedacted"/> are the writer thread's per-record work before compression; <see cref="Write"/>
 /// adds the gzip append to a file (what bounds the writer's records per second).

@@ -6,8 +6,8 @@ namespace AntiDistill.AspNetCore;
 
 /// <summary>
 /// What the log line of one scored request needs, taken on the request path and serialized by the writer: the
-/// identities as the engine's keyed hashes, the body's bytes in a pooled array, and what the response served.
-/// Pooled: the request path fills one, the writer returns it.
+/// identities as the engine's keyed hashes, the body's bytes in an array the record keeps (a rented one for a large
+/// body), and what the response served. Pooled: the request path fills one, the writer returns it.
 /// </summary>
 internal sealed class CaptureRecord
 {
