@@ -14,12 +14,14 @@ internal static class LeaveOneFamilyOut
     /// <param name="samples">Training samples: population, is-campaign, signal vector, sample weight.</param>
     /// <param name="evaluation">Held-out traffic (another seed).</param>
     /// <param name="fit">Fits options (weights and thresholds) on a subset of the samples.</param>
+    /// <param name="notFitted">Campaign families never in the samples: their row is the fit on all the samples.</param>
     public static string Run(
         IReadOnlyList<(string Population, bool IsCampaign, double[] Signals, double Weight)> samples,
         List<SimulatedRequest> evaluation,
-        Func<IReadOnlyList<(string Population, bool IsCampaign, double[] Signals, double Weight)>, AntiDistillationOptions> fit)
+        Func<IReadOnlyList<(string Population, bool IsCampaign, double[] Signals, double Weight)>, AntiDistillationOptions> fit,
+        IReadOnlyCollection<string> notFitted)
     {
-        var families = samples.Where(s => s.IsCampaign).Select(s => s.Population).Distinct().Order(StringComparer.Ordinal).ToList();
+        var families = samples.Where(s => s.IsCampaign).Select(s => s.Population).Concat(notFitted).Distinct().Order(StringComparer.Ordinal).ToList();
         var sb = new StringBuilder();
         sb.AppendLine("| held-out family | accounts | flagged | median requests to flag | served before flag | organic flagged (same weights) | organic campaign |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");

@@ -21,9 +21,17 @@ string corpora = Arg("--corpora") ?? FindCorpora();
 // --leave-one-out appends the leave-one-family-out table.
 string output = Arg("--out") ?? Path.Combine(RepoRoot(), "benchmarks", "results", "calibration.md");
 
-// Signals the fit does not weigh: indicator_match is always 0 here (no feed in the corpora; its weight is set by design,
-// see RiskWeights.IndicatorMatch). Their columns are zeroed before the fit, so the weights say 0.
-RiskSignal[] notFitted = [RiskSignal.IndicatorMatch];
+// Signals the fit does not weigh; their weights are set by design and kept as the defaults say. indicator_match is always
+// 0 here (no feed in the corpora; see RiskWeights.IndicatorMatch). rushed_follow_ups is the evidence of one family only,
+// campaign_dialogue_harvest, so no fit can judge it leave-one-family-out (see RiskWeights.RushedFollowUps). Their columns
+// are zeroed before the fit; the thresholds are still chosen with their designed weights in place.
+RiskSignal[] notFitted = [RiskSignal.IndicatorMatch, RiskSignal.RushedFollowUps];
+
+// Families measured here but kept out of the fit. campaign_dialogue_harvest: fitted in, it pulled the bias and the
+// thresholds towards multi-turn traffic, and the other quiet families, each left out, fell from 96-100% to 66-77% flagged
+// (calibration.md history, commit of rushed_follow_ups). Its detection comes from a designed weight, and its
+// leave-one-family-out row is therefore the main fit's.
+string[] notFittedFamilies = ["campaign_dialogue_harvest"];
 
 if (!Directory.Exists(corpora))
 {
@@ -40,7 +48,7 @@ var trainOutcomes = Replay.Run(training, new AntiDistillationOptions(), collectC
 
 // Samples: every checkpoint and the final state of every account; each population totals weight 1.
 var samples = new List<(string Population, bool IsCampaign, double[] Signals, double Weight)>();
-foreach (var group in trainOutcomes.Values.GroupBy(o => o.Population))
+foreach (var group in trainOutcomes.Values.GroupBy(o => o.Population).Where(g => !notFittedFamilies.Contains(g.Key)))
 {
     var signals = group.SelectMany(o => o.Checkpoints.Select(c => c.Signals).Append(o.Last!)).ToList();
     foreach (var s in signals)
@@ -69,7 +77,7 @@ if (args.Contains("--leave-one-out"))
     report += Environment.NewLine + "## Leave one family out" + Environment.NewLine + Environment.NewLine
         + "Weights and thresholds fitted without the family, then the family detected on the held-out traffic (seed 2, linkage on)." + Environment.NewLine
         + "Run with `--leave-one-out` (a fit and a replay per family: minutes)." + Environment.NewLine + Environment.NewLine
-        + LeaveOneFamilyOut.Run(samples, evaluation, Fit);
+        + LeaveOneFamilyOut.Run(samples, evaluation, Fit, notFittedFamilies);
 }
 
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
@@ -89,7 +97,7 @@ AntiDistillationOptions Fit(IReadOnlyList<(string Population, bool IsCampaign, d
     var properties = typeof(RiskWeights).GetProperties().Where(p => p.PropertyType == typeof(double)).ToDictionary(p => p.Name);
     for (int i = 0; i < weights.Length; i++)
     {
-        if ((RiskSignal)i == RiskSignal.IndicatorMatch)
+        if (notFitted.Contains((RiskSignal)i))
         {
             continue; // set by design, see notFitted
         }

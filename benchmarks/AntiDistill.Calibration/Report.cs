@@ -33,6 +33,9 @@ internal static class Report
         sb.AppendLine($"| SuspiciousThreshold | {fitted.Risk.SuspiciousThreshold:0.00} |");
         sb.AppendLine($"| CampaignThreshold | {fitted.Risk.CampaignThreshold:0.00} |");
         sb.AppendLine();
+        sb.AppendLine("`rushed_follow_ups` is listed with its weight set by design (`RiskWeights.RushedFollowUps`), not fitted; "
+            + "`indicator_match` is set by design too and not listed. `campaign_dialogue_harvest` is kept out of the fit (Program.cs).");
+        sb.AppendLine();
         sb.AppendLine("## Held-out detection per population");
         sb.AppendLine();
         sb.AppendLine("| population | accounts | requests | ever flagged | ever campaign | in a cluster at the end | median requests to flag | served before flag | highest peak risk |");

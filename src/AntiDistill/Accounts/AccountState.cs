@@ -31,6 +31,19 @@ internal sealed class AccountState
     /// <summary>Requests before an account's hours mean anything (a dozen: two or three days of a quiet account).</summary>
     private const int ScheduleKeyRequests = 12;
 
+    /// <summary>
+    /// The spread of log follow-up gaps (their standard deviation) from which <see cref="RiskSignal.RushedFollowUps"/>
+    /// counts nothing: a person's think time between turns varies by a factor of 2.5 either way, and more (the time to
+    /// read, think and type changes with every answer and question).
+    /// </summary>
+    private const double HumanFollowUpSpread = 0.9;
+
+    /// <summary>The spread at or under which follow-ups count as fully steady: within a factor of 1.5 either way, a machine's band.</summary>
+    private const double MachineFollowUpSpread = 0.4;
+
+    /// <summary>Gaps at <see cref="HumanFollowUpSpread"/> that the follow-ups' own spread starts from: a few alike gaps prove nothing.</summary>
+    private const int FollowUpPriorGaps = 5;
+
     public AccountId Account;
     public ActivityCounters Activity;
     public GapStatistics Gaps;
@@ -40,6 +53,7 @@ internal sealed class AccountState
     public DistanceHistogram NearestDistances;
     public ContentProfile Profile;
     public ServedCounters Served;
+    public FollowUpPace Pace;
 
     /// <summary>The strongest imported-indicator match of any of the account's requests (the <see cref="RiskSignal.IndicatorMatch"/> value), and which indicator it was.</summary>
     public float IndicatorStrength;
@@ -78,6 +92,7 @@ internal sealed class AccountState
         NearestDistances = default;
         Profile = default;
         Served = default;
+        Pace = default;
         IndicatorStrength = 0;
         MatchedIndicator = null;
         LinkNode = 0;
@@ -87,8 +102,10 @@ internal sealed class AccountState
     }
 
     /// <summary>Folds one request in.</summary>
-    public void Observe(in RequestSummary request, in PromptFeatures features)
+    public void Observe(in RequestSummary request, in PromptFeatures features, RiskModelOptions options)
     {
+        // A step of an agent loop (tools declared) is judged as no follow-up: its client answers tool calls at once by design.
+        Pace.Observe(request.TimestampMs, request.Has(RequestSummary.Kinds.Tools) ? 0 : request.TurnCount, features.ShingleCount > 0 ? features.SimHashValue : 0, options);
         if (Activity.Requests > 0)
         {
             // Out-of-order records (a few seconds in logs) count as simultaneous, never as negative gaps.
@@ -135,7 +152,11 @@ internal sealed class AccountState
     }
 
     /// <summary>Folds the served half of one of this account's exchanges in.</summary>
-    public void ObserveServed(in ServedExchange served, int longAnswerTokens) => Served.Add(served, longAnswerTokens);
+    public void ObserveServed(in ServedExchange served, int longAnswerTokens)
+    {
+        Served.Add(served, longAnswerTokens);
+        Pace.ObserveServed(served);
+    }
 
     /// <summary>
     /// Rebuilds the summable parts as this node's own contribution plus <paramref name="remote"/> (the other
@@ -194,6 +215,7 @@ internal sealed class AccountState
         Templates.MergeFrom(other.Templates);
         NearestDistances.MergeFrom(other.NearestDistances);
         Served.MergeFrom(other.Served);
+        Pace.MergeFrom(other.Pace);
     }
 
     /// <summary>Writes each signal's value in [0, 1], shrunk towards 0 while the account has few requests.</summary>
@@ -221,6 +243,12 @@ internal sealed class AccountState
         double servedConfidence = answered / (double)(answered + options.EvidenceRequests);
         values[(int)RiskSignal.LongAnswers] = (float)(answered == 0 ? 0 : Served.LongAnswers / (double)answered * servedConfidence);
         values[(int)RiskSignal.ReasoningTake] = (float)(answered == 0 ? 0 : Served.WithReasoning / (double)answered * servedConfidence);
+
+        // The rushed share, shrunk twice as hard as a request share (a person's few quick replies are common; it takes a
+        // harvester's every turn to stand out), times how steady the pace is.
+        int judged = Pace.Judged;
+        double rushed = judged == 0 ? 0 : Math.Clamp(Pace.Rushed, 0, judged) / (double)(judged + (2 * options.EvidenceRequests));
+        values[(int)RiskSignal.RushedFollowUps] = (float)(rushed * Pace.Steadiness(HumanFollowUpSpread, MachineFollowUpSpread, FollowUpPriorGaps));
     }
 
     /// <summary>

@@ -15,11 +15,15 @@ internal readonly struct RequestSummary
         Hungry = 4,
         SingleTurn = 8,
         TraceHarvest = 16,
+
+        /// <summary>The request declares tools: an agent loop's step, whose pace is a machine's by nature.</summary>
+        Tools = 32,
     }
 
     public RequestSummary(long timestampMs, in PromptFeatures features, scoped in Observation request, int highOutputBudget)
     {
         TimestampMs = timestampMs;
+        TurnCount = request.TurnCount;
         Category = features.Category;
         bool bigBudget = request.MaxOutputTokens >= highOutputBudget;
         bool singleTurn = request.TurnCount <= 1;
@@ -35,11 +39,15 @@ internal readonly struct RequestSummary
         kinds |= features.ElicitsGrading ? Kinds.Grading : 0;
         kinds |= request.ReasoningRequested || bigBudget ? Kinds.Hungry : 0;
         kinds |= singleTurn ? Kinds.SingleTurn : 0;
+        kinds |= request.ToolCount > 0 ? Kinds.Tools : 0;
         kinds |= singleTurn && asksReasoning && (bigBudget || (request.ReasoningRequested && request.MaxOutputTokens == 0)) ? Kinds.TraceHarvest : 0;
         Flags = kinds;
     }
 
     public long TimestampMs { get; }
+
+    /// <summary>The request's conversation turns (<see cref="Observation.TurnCount"/>).</summary>
+    public int TurnCount { get; }
 
     public Kinds Flags { get; }
 

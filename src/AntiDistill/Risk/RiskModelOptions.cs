@@ -6,17 +6,17 @@ namespace AntiDistill;
 /// <summary>How signals become a risk and a verdict.</summary>
 public sealed class RiskModelOptions
 {
-    /// <summary>Intercept of the logistic model (log-odds with every signal at 0). Calibrated; default -2.49.</summary>
+    /// <summary>Intercept of the logistic model (log-odds with every signal at 0). Calibrated; default -2.64.</summary>
     [Range(-50, 50)]
-    public double Bias { get; set; } = -2.49;
+    public double Bias { get; set; } = -2.64;
 
     /// <summary>Weight per signal.</summary>
     [ValidateObjectMembers]
     public RiskWeights Weights { get; set; } = new();
 
-    /// <summary>Risk at or above which an account is <see cref="Verdict.Suspicious"/>. Calibrated; default 0.60.</summary>
+    /// <summary>Risk at or above which an account is <see cref="Verdict.Suspicious"/>. Calibrated; default 0.61.</summary>
     [Range(0.0, 1.0)]
-    public double SuspiciousThreshold { get; set; } = 0.60;
+    public double SuspiciousThreshold { get; set; } = 0.61;
 
     /// <summary>Risk at or above which an account is <see cref="Verdict.Campaign"/>. Calibrated; default 0.90.</summary>
     [Range(0.0, 1.0)]
@@ -39,6 +39,23 @@ public sealed class RiskModelOptions
     /// </summary>
     [Range(1, int.MaxValue)]
     public int LongAnswerTokens { get; set; } = 1500;
+
+    /// <summary>
+    /// Answer tokens a client reads per second at most, for <see cref="RiskSignal.RushedFollowUps"/>: a follow-up sent
+    /// sooner after an answer than its length over this rate came before the answer could have been read. Default 10,
+    /// about 450 words a minute at 0.75 words a token: nearly twice the average silent reading rate of adults (about 240
+    /// words a minute for non-fiction, Brysbaert 2019), with no time left to write the next question.
+    /// </summary>
+    [Range(0.1, 10_000)]
+    public double ReadingTokensPerSecond { get; set; } = 10;
+
+    /// <summary>
+    /// Visible answer tokens (output less reasoning) from which a follow-up to that answer is judged for
+    /// <see cref="RiskSignal.RushedFollowUps"/>. Default 300, 30 seconds of reading at the default rate: a short answer
+    /// can be answered back at once.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int ReadableAnswerTokens { get; set; } = 300;
 
     /// <summary>
     /// SimHash Hamming distance (of 64 bits) from which a prompt counts as unrelated to every recent one.

@@ -68,6 +68,18 @@ public enum RiskSignal : byte
     /// few days; clusters do not see it (a union of members' days says nothing).
     /// </summary>
     ScheduledPacing,
+
+    /// <summary>
+    /// Served side: how much the account's follow-ups look written by a machine that does not read. The share of
+    /// follow-ups sent before the answer they follow could have been read (at
+    /// <see cref="RiskModelOptions.ReadingTokensPerSecond"/>), over follow-ups to answers of at least
+    /// <see cref="RiskModelOptions.ReadableAnswerTokens"/> visible tokens, times how steady their pace is (a person's
+    /// think time varies several-fold from turn to turn; a multi-turn harvester's user model writes the next question
+    /// the moment the answer is in, every turn). Agent loops (tools declared) and regenerated answers are no follow-ups.
+    /// Shrunk while few follow-ups were judged; 0 while no response usage is reported; accounts only (clusters and other
+    /// nodes do not see it).
+    /// </summary>
+    RushedFollowUps,
 }
 
 /// <summary>Names of the signals as they appear in reports and logs.</summary>
@@ -80,7 +92,7 @@ public static class RiskSignalNames
     public static int Count => SignalCount;
 
     /// <summary>The same number as a constant, for the engine's fixed-size buffers (<c>[InlineArray]</c>, <c>stackalloc</c>).</summary>
-    internal const int SignalCount = 15;
+    internal const int SignalCount = 16;
 
     /// <summary>The snake_case name used in reports (e.g. <c>cot_elicitation</c>).</summary>
     public static string GetName(RiskSignal signal) => signal switch
@@ -100,6 +112,7 @@ public static class RiskSignalNames
         RiskSignal.ReasoningTake => "reasoning_take",
         RiskSignal.IndicatorMatch => "indicator_match",
         RiskSignal.ScheduledPacing => "scheduled_pacing",
+        RiskSignal.RushedFollowUps => "rushed_follow_ups",
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
     };
 }

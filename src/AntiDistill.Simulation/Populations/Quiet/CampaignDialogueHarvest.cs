@@ -79,23 +79,8 @@ public sealed class CampaignDialogueHarvest : Population
     private IEnumerable<SimulatedRequest> Dialogue(PopulationContext context, string account, DateTimeOffset at, ClientProfile client, Random rng)
     {
         var seed = context.Prompts.Pick(Seeds[rng.Next(Seeds.Length)], rng);
-        var history = new TurnBuffer();
-        var side = new Random(StableSeed.Of(account, at.UtcTicks));
-        for (int turn = 0, turns = 3 + rng.Next(5); turn < turns; turn++)
-        {
-            string prompt = turn == 0 ? seed.Text : FollowUps[rng.Next(FollowUps.Length)];
-            yield return Request(account, at, seed with { Text = prompt }) with
-            {
-                TurnCount = (2 * turn) + 1,
-                MaxOutputTokens = Budget,
-                Client = client,
-                History = history.Snapshot,
-            };
-            history.Add(new ChatTurn(ChatRole.User, prompt));
-            history.Add(new ChatTurn(ChatRole.Assistant, Replies.Answer(side)));
 
-            // The teacher's answer streams in, then the user model writes the next question: seconds, not a person's minutes.
-            at = at.AddSeconds(12 + (rng.NextDouble() * 25));
-        }
+        // The teacher's answer streams in, then the user model writes the next question: seconds, not a person's minutes.
+        return Conversation.Dialogue(this, account, at, seed, FollowUps, Budget, client, rng, r => 12 + (r.NextDouble() * 25));
     }
 }

@@ -1,0 +1,194 @@
+using FsCheck.Xunit;
+
+namespace AntiDistill.Tests.Accounts;
+
+/// <summary>The <see cref="RiskSignal.RushedFollowUps"/> signal: the next question before the answer could have been read.</summary>
+public class RushedFollowUpsTests
+{
+    private static readonly DateTimeOffset Evening = new(2026, 3, 2, 19, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// One conversation of <paramref name="turns"/> user turns, each answered with <paramref name="answerTokens"/> tokens
+    /// and followed <paramref name="gap"/> later by the next; <paramref name="sameText"/> repeats the first prompt every
+    /// turn (an agent loop relaying tool results).
+    /// </summary>
+    private static Assessment Conversation(
+        DistillationEngine engine, AccountId account, int turns, int answerTokens, TimeSpan gap, bool sameText = false, int reasoningTokens = 0)
+    {
+        var at = Evening;
+        Assessment last = default;
+        for (int t = 0; t < turns; t++)
+        {
+            string prompt = sameText || t == 0 ? "explain how vaccines train the immune system" : TestText.Words(t, 12);
+            last = engine.Observe(new Observation
+            {
+                Account = account,
+                Timestamp = at,
+                Prompt = TestText.Utf8(prompt),
+                TurnCount = (2 * t) + 1,
+            });
+            engine.ObserveServed(new ServedExchange
+            {
+                Account = account,
+                Timestamp = at,
+                Status = 200,
+                OutputTokens = answerTokens + reasoningTokens,
+                ReasoningTokens = reasoningTokens,
+            });
+            at += gap;
+        }
+
+        return last;
+    }
+
+    private static float Rushed(Assessment assessment) => assessment[RiskSignal.RushedFollowUps].Value;
+
+    /// <summary>One exchange: a request with <paramref name="prompt"/> at turn count <paramref name="turns"/>, answered with <paramref name="answerTokens"/>.</summary>
+    private static Assessment Exchange(DistillationEngine engine, AccountId account, DateTimeOffset at, string prompt, int turns, int answerTokens,
+        int tools = 0, int status = 200)
+    {
+        var assessment = engine.Observe(new Observation { Account = account, Timestamp = at, Prompt = TestText.Utf8(prompt), TurnCount = turns, ToolCount = tools });
+        engine.ObserveServed(new ServedExchange { Account = account, Timestamp = at, Status = status, OutputTokens = answerTokens });
+        return assessment;
+    }
+
+    [Fact]
+    public void RushedFollowUps_NextQuestionSecondsAfterLongAnswers_Strong()
+    {
+        // 1,500 tokens take 150 s at the default 10 a second; every follow-up came 20 s later. The last turn's own answer
+        // is not judged yet, so 11 follow-ups, all rushed: 11 / (11 + 8). Their spread, 0, after five prior gaps at a
+        // person's spread (0.9): sqrt(5 x 0.81 / 16) = 0.50, steadiness (0.9 - 0.50) / (0.9 - 0.4) = 0.79.
+        var engine = TestEngine.Create();
+        var last = Conversation(engine, engine.Account(1), turns: 12, answerTokens: 1500, gap: TimeSpan.FromSeconds(20));
+        Assert.Equal(11 / 19.0 * ((0.9 - Math.Sqrt(5 * 0.81 / 16)) / 0.5), Rushed(last), 1e-4);
+    }
+
+    [Fact]
+    public void RushedFollowUps_RushedAtAPersonsVaryingPace_Zero()
+    {
+        // 3,000-token answers (300 s to read) and every reply sooner, but 8 s, then 60 s, then 250 s: a person skimming,
+        // whose think time varies several-fold (log spread 1.4, above the 0.9 at which steadiness is gone).
+        var engine = TestEngine.Create();
+        var account = engine.Account(1);
+        var at = Evening;
+        Assessment last = default;
+        for (int t = 0; t < 12; t++)
+        {
+            last = Exchange(engine, account, at, TestText.Words(t, 12), (2 * t) + 1, 3000);
+            at = at.AddSeconds((t % 3) switch { 0 => 8, 1 => 60, _ => 250 });
+        }
+
+        Assert.Equal(0f, Rushed(last));
+    }
+
+    [Fact]
+    public void RushedFollowUps_PersonWhoReadsTheAnswers_Zero()
+    {
+        var engine = TestEngine.Create();
+        var last = Conversation(engine, engine.Account(1), turns: 12, answerTokens: 1500, gap: TimeSpan.FromSeconds(160));
+        Assert.Equal(0f, Rushed(last));
+    }
+
+    [Fact]
+    public void RushedFollowUps_ShortAnswers_AreNotJudged()
+    {
+        // "thanks" after a 100-token answer is no evidence of anything.
+        var engine = TestEngine.Create();
+        var last = Conversation(engine, engine.Account(1), turns: 12, answerTokens: 100, gap: TimeSpan.FromSeconds(3));
+        Assert.Equal(0f, Rushed(last));
+    }
+
+    [Fact]
+    public void RushedFollowUps_AgentLoopRelayingToolResults_AreNoFollowUps()
+    {
+        // A coding agent's steps carry the task's text again (tool results are no prompt): machine pace is its nature.
+        var engine = TestEngine.Create();
+        var last = Conversation(engine, engine.Account(1), turns: 12, answerTokens: 1500, gap: TimeSpan.FromSeconds(5), sameText: true);
+        Assert.Equal(0f, Rushed(last));
+    }
+
+    [Fact]
+    public void RushedFollowUps_AgentLoopDeclaringTools_AreNoFollowUps()
+    {
+        // A step's prompt may be new text (a client that sends tool output as the user turn): tools declared is enough.
+        var engine = TestEngine.Create();
+        var account = engine.Account(1);
+        Assessment last = default;
+        var at = Evening;
+        for (int t = 0; t < 12; t++)
+        {
+            last = Exchange(engine, account, at, TestText.Words(t, 12), (2 * t) + 1, 2000, tools: 3);
+            at = at.AddSeconds(5);
+        }
+
+        Assert.Equal(0f, Rushed(last));
+    }
+
+    [Fact]
+    public void RushedFollowUps_ReasoningFoldedAway_OnlyTheAnswerIsRead()
+    {
+        // 4,000 tokens of thinking and a 200-token answer: a quick reply to the answer is not rushed.
+        var engine = TestEngine.Create();
+        var last = Conversation(engine, engine.Account(1), turns: 12, answerTokens: 200, gap: TimeSpan.FromSeconds(20), reasoningTokens: 4000);
+        Assert.Equal(0f, Rushed(last));
+    }
+
+    [Fact]
+    public void RushedFollowUps_AnotherConversationInBetween_NotJudgedAgainstItsAnswer()
+    {
+        // Two conversations interleaved (two tabs, or an app's users on one key): a turn follows the other conversation's
+        // answer, whose turn count is not two less, so nothing is judged.
+        var engine = TestEngine.Create();
+        var account = engine.Account(1);
+        Assessment last = default;
+        var at = Evening;
+        for (int t = 0; t < 10; t++)
+        {
+            foreach (int conversation in new[] { 0, 1 })
+            {
+                last = Exchange(engine, account, at, TestText.Words((t * 2) + conversation, 10), (2 * t) + 1 + (conversation * 40), 2000);
+                at = at.AddSeconds(10);
+            }
+        }
+
+        Assert.Equal(0f, Rushed(last));
+    }
+
+    [Fact]
+    public void RushedFollowUps_FailedAnswer_NothingToRead()
+    {
+        var engine = TestEngine.Create();
+        var account = engine.Account(1);
+        Exchange(engine, account, Evening, "first question here", 1, 2000, status: 500);
+        var last = Exchange(engine, account, Evening.AddSeconds(2), "second question there", 3, 2000);
+        Assert.Equal(0f, Rushed(last));
+    }
+
+    [Fact]
+    public void RushedFollowUps_Weighted_RaisesRiskAboveAPatientReader()
+    {
+        // A weight of its own: the test is about the signal reaching the risk, not about the fitted default.
+        var engine = TestEngine.Create(o => o.Risk.Weights.RushedFollowUps = 2);
+        var rushed = Conversation(engine, engine.Account(1), turns: 8, answerTokens: 1200, gap: TimeSpan.FromSeconds(15));
+        var patient = Conversation(engine, engine.Account(2), turns: 8, answerTokens: 1200, gap: TimeSpan.FromSeconds(180));
+        Assert.True(rushed.Risk > patient.Risk, $"{TestEngine.Describe(rushed)} vs {TestEngine.Describe(patient)}");
+    }
+
+    [Property(MaxTest = 200)]
+    public bool RushedFollowUps_ArbitraryExchanges_InUnitInterval(int[] turns, int[] answers, short[] gapsSeconds)
+    {
+        var engine = TestEngine.Create();
+        var account = engine.Account(1);
+        var at = Evening;
+        Assessment last = default;
+        for (int i = 0; i < Math.Min(turns?.Length ?? 0, 60); i++)
+        {
+            int answer = answers is { Length: > 0 } ? answers[i % answers.Length] : 0;
+            last = Exchange(engine, account, at, TestText.Words(i, 6), turns![i], answer);
+            at = at.AddSeconds(gapsSeconds is { Length: > 0 } ? gapsSeconds[i % gapsSeconds.Length] : 1); // negative: out of order
+        }
+
+        float value = turns is { Length: > 0 } ? Rushed(last) : 0;
+        return value is >= 0 and <= 1;
+    }
+}
