@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace AntiDistill;
 
 /// <summary>
-/// Everything the engine keeps about one account: fixed-size sketches and counters (about 660 bytes),
+/// Everything the engine keeps about one account: fixed-size sketches and counters (about 800 bytes),
 /// no prompt text. Every part merges, so accounts roll up into clusters and nodes share state.
 /// </summary>
 /// <remarks>Not thread-safe: the store serializes access to one account under its shard's lock.</remarks>
