@@ -19,6 +19,16 @@ internal static class ProfileLoop
             ?? throw new ArgumentException($"no benchmark class {parts[0]}");
         var method = type.GetMethod(parts[1]) ?? throw new ArgumentException($"no method {name}");
         object instance = Activator.CreateInstance(type)!;
+
+        // BenchmarkDotNet sets [Params] properties; a plain loop takes each one's first value (0 is often no valid value).
+        foreach (var property in type.GetProperties())
+        {
+            if (property.GetCustomAttribute<ParamsAttribute>() is { Values: [var first, ..] })
+            {
+                property.SetValue(instance, first);
+            }
+        }
+
         foreach (var setup in type.GetMethods().Where(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null))
         {
             setup.Invoke(instance, null);

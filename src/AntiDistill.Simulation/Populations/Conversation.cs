@@ -57,17 +57,17 @@ internal static class Conversation
     /// <summary>
     /// A dialogue of 3-7 user turns on one opener: the opener, then follow-ups drawn from <paramref name="asks"/>, each
     /// turn with the whole history before it and the same output budget; <paramref name="gapSeconds"/> draws the time
-    /// to the next turn.
+    /// to the next turn (from the turn just sent, whose answer it may look at).
     /// </summary>
     public static IEnumerable<SimulatedRequest> Dialogue(Population population, string account, DateTimeOffset at, CorpusPrompt opener,
-        IReadOnlyList<string> asks, int budget, ClientProfile client, Random rng, Func<Random, double> gapSeconds)
+        IReadOnlyList<string> asks, int budget, ClientProfile client, Random rng, Func<Random, SimulatedRequest, double> gapSeconds)
     {
         var history = new TurnBuffer();
         var side = new Random(StableSeed.Of(account, at.UtcTicks)); // replies from a side stream, as in Chat
         for (int turn = 0, turns = 3 + rng.Next(5); turn < turns; turn++)
         {
             string prompt = turn == 0 ? opener.Text : asks[rng.Next(asks.Count)];
-            yield return new SimulatedRequest
+            var request = new SimulatedRequest
             {
                 Account = account,
                 Timestamp = at,
@@ -80,9 +80,10 @@ internal static class Conversation
                 Client = client,
                 History = history.Snapshot,
             };
+            yield return request;
             history.Add(new ChatTurn(ChatRole.User, prompt));
             history.Add(new ChatTurn(ChatRole.Assistant, Replies.Answer(side)));
-            at = at.AddSeconds(gapSeconds(rng));
+            at = at.AddSeconds(gapSeconds(rng, request));
         }
     }
 }

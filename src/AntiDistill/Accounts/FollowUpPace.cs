@@ -3,7 +3,7 @@ namespace AntiDistill;
 /// <summary>
 /// How fast an account's follow-ups come after the answers they follow, for <see cref="RiskSignal.RushedFollowUps"/>:
 /// the previous exchange (its time, turn count, prompt and the answer it got), the follow-ups judged and rushed, and the
-/// spread of their gaps. Fixed size (48 bytes); counts and sums merge into roll-ups, the previous exchange stays the
+/// spread of their gaps. Fixed size (64 bytes); counts and sums merge into roll-ups, the previous exchange stays the
 /// account's own.
 /// </summary>
 /// <remarks>
@@ -27,6 +27,16 @@ internal struct FollowUpPace
     /// <inheritdoc cref="LogGapSum"/>
     public double LogGapSquares;
 
+    /// <summary>
+    /// Sum of the natural logarithms of each judged gap over the answer it followed (seconds per token), and of their
+    /// squares: steady when a pipeline waits for each answer's stream to end and then asks at once, so that its gaps
+    /// follow the answers' lengths.
+    /// </summary>
+    public double LogPaceSum;
+
+    /// <inheritdoc cref="LogPaceSum"/>
+    public double LogPaceSquares;
+
     private long _previousMs;
     private ulong _previousPrompt;
     private int _previousTurns;
@@ -46,10 +56,13 @@ internal struct FollowUpPace
             // Out-of-order records count as simultaneous: a negative gap is no gap at all.
             double seconds = Math.Max(0, timestampMs - _previousMs) / 1000.0;
             double log = Math.Log(Math.Max(1, seconds));
+            double pace = log - Math.Log(_previousAnswer);
             Judged++;
             Rushed += seconds * options.ReadingTokensPerSecond < _previousAnswer ? 1 : 0;
             LogGapSum += log;
             LogGapSquares += log * log;
+            LogPaceSum += pace;
+            LogPaceSquares += pace * pace;
         }
 
         _previousMs = timestampMs;
@@ -73,15 +86,18 @@ internal struct FollowUpPace
         Rushed += other.Rushed;
         LogGapSum += other.LogGapSum;
         LogGapSquares += other.LogGapSquares;
+        LogPaceSum += other.LogPaceSum;
+        LogPaceSquares += other.LogPaceSquares;
     }
 
     /// <summary>
-    /// How steady the judged follow-ups' pace is, in [0, 1]: 0 at a standard deviation of their log gaps of
+    /// How steady the judged follow-ups' pace is, in [0, 1]: by the spread of their log gaps (a user model that asks a
+    /// fixed few seconds after each answer: 12-37 seconds is a spread of 0.3), or of their log gaps per answer token
+    /// (one that waits for each stream to end, then asks at once), whichever is steadier. 0 at a standard deviation of
     /// <paramref name="humanSpread"/> or more, 1 at <paramref name="machineSpread"/> or less, linear between. A person's
-    /// think time varies several-fold from turn to turn (a factor of 2.5 either way or more); a user model that writes the
-    /// next question when the stream ends keeps to a narrow band (12-37 seconds is a spread of 0.3). The variance starts
-    /// from <paramref name="priorGaps"/> gaps at the human spread, so that a few alike gaps, which a person leaves as
-    /// easily as a machine, do not read as steady.
+    /// think time varies several-fold from turn to turn (a factor of 2.5 either way or more) and follows neither. Each
+    /// variance starts from <paramref name="priorGaps"/> gaps at the human spread, so that a few alike gaps, which a
+    /// person leaves as easily as a machine, do not read as steady.
     /// </summary>
     public readonly double Steadiness(double humanSpread, double machineSpread, int priorGaps)
     {
@@ -90,9 +106,14 @@ internal struct FollowUpPace
             return 0;
         }
 
-        double mean = LogGapSum / Judged;
-        double squares = Math.Max(0, LogGapSquares - (Judged * mean * mean));
-        double variance = (squares + (priorGaps * humanSpread * humanSpread)) / (Judged + priorGaps);
-        return Math.Clamp((humanSpread - Math.Sqrt(variance)) / (humanSpread - machineSpread), 0, 1);
+        double spread = Math.Min(Spread(LogGapSum, LogGapSquares, humanSpread, priorGaps), Spread(LogPaceSum, LogPaceSquares, humanSpread, priorGaps));
+        return Math.Clamp((humanSpread - spread) / (humanSpread - machineSpread), 0, 1);
+    }
+
+    private readonly double Spread(double sum, double squares, double humanSpread, int priorGaps)
+    {
+        double mean = sum / Judged;
+        double deviations = Math.Max(0, squares - (Judged * mean * mean));
+        return Math.Sqrt((deviations + (priorGaps * humanSpread * humanSpread)) / (Judged + priorGaps));
     }
 }

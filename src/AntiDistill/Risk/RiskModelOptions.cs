@@ -14,9 +14,9 @@ public sealed class RiskModelOptions
     [ValidateObjectMembers]
     public RiskWeights Weights { get; set; } = new();
 
-    /// <summary>Risk at or above which an account is <see cref="Verdict.Suspicious"/>. Calibrated; default 0.61.</summary>
+    /// <summary>Risk at or above which an account is <see cref="Verdict.Suspicious"/>. Calibrated; default 0.63.</summary>
     [Range(0.0, 1.0)]
-    public double SuspiciousThreshold { get; set; } = 0.61;
+    public double SuspiciousThreshold { get; set; } = 0.63;
 
     /// <summary>Risk at or above which an account is <see cref="Verdict.Campaign"/>. Calibrated; default 0.90.</summary>
     [Range(0.0, 1.0)]

@@ -76,9 +76,10 @@ public sealed class RiskWeights
     public double ScheduledPacing { get; set; } = 3.12;
 
     /// <summary>
-    /// Weight of <see cref="RiskSignal.RushedFollowUps"/>. Set by design, not by the calibration: one simulated family
-    /// shows it (<c>campaign_dialogue_harvest</c>), so no fit of it could be judged leave-one-family-out, and fitting on
-    /// that family cost the other quiet families up to a quarter of their recall (<c>CalibrationScenario</c>). Default
+    /// Weight of <see cref="RiskSignal.RushedFollowUps"/>. Set by design, not by the calibration: only one recipe's
+    /// families show it (<c>campaign_dialogue_harvest</c> and its streamed variant), so no fit of it could be judged
+    /// leave-one-family-out, and fitting on them cost the other quiet families up to a quarter of their recall
+    /// (<c>CalibrationScenario</c>). Default
     /// 5.0: with the default bias, a value of 0.6 alone (two dozen follow-ups, nearly all sent before the answer could be
     /// read, at a machine's steady pace) rates an account suspicious, while a person's think time, which varies
     /// several-fold from turn to turn, keeps the value near 0 however many quick replies they send. Higher weights caught

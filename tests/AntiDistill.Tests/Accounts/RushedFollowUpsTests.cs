@@ -64,6 +64,25 @@ public class RushedFollowUpsTests
     }
 
     [Fact]
+    public void RushedFollowUps_PipelineWaitingForEachStreamToEnd_SteadyPerAnswerToken()
+    {
+        // Answers of 400 to 3,600 tokens, each followed when its stream ends (50 tokens a second) plus 3 s: the gaps vary
+        // eightfold, their time per answer token hardly at all.
+        var engine = TestEngine.Create();
+        var account = engine.Account(1);
+        var at = Evening;
+        Assessment last = default;
+        for (int t = 0; t < 20; t++)
+        {
+            int answer = 400 * (1 + (t % 9));
+            last = Exchange(engine, account, at, TestText.Words(t, 12), (2 * t) + 1, answer);
+            at = at.AddSeconds((answer / 50.0) + 3);
+        }
+
+        Assert.True(Rushed(last) > 0.5f, $"{Rushed(last)}");
+    }
+
+    [Fact]
     public void RushedFollowUps_RushedAtAPersonsVaryingPace_Zero()
     {
         // 3,000-token answers (300 s to read) and every reply sooner, but 8 s, then 60 s, then 250 s: a person skimming,

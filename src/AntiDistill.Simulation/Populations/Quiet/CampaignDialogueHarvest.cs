@@ -38,8 +38,16 @@ public sealed class CampaignDialogueHarvest : Population
     /// <summary>The output budget the harvester sets on every turn. Default 2048.</summary>
     public int Budget { get; init; } = 2048;
 
+    /// <summary>
+    /// Whether the user model streams each answer to its end before it writes the next question (a pipeline that calls
+    /// the API turn by turn, as UltraChat's and Baize's generators do), so that the time between turns is the answer's
+    /// generation time plus a few seconds: the variant <c>campaign_dialogue_streamed</c>. Default false: a fixed
+    /// 12-37 seconds, whatever the answer.
+    /// </summary>
+    public bool WaitsForAnswer { get; init; }
+
     /// <inheritdoc />
-    public override string Name => "campaign_dialogue_harvest";
+    public override string Name => WaitsForAnswer ? "campaign_dialogue_streamed" : "campaign_dialogue_harvest";
 
     /// <inheritdoc />
     public override bool IsCampaign => true;
@@ -81,6 +89,10 @@ public sealed class CampaignDialogueHarvest : Population
         var seed = context.Prompts.Pick(Seeds[rng.Next(Seeds.Length)], rng);
 
         // The teacher's answer streams in, then the user model writes the next question: seconds, not a person's minutes.
-        return Conversation.Dialogue(this, account, at, seed, FollowUps, Budget, client, rng, r => 12 + (r.NextDouble() * 25));
+        // Streamed: the teacher generates 40-60 tokens a second, then the user model takes 2-8 s.
+        return WaitsForAnswer
+            ? Conversation.Dialogue(this, account, at, seed, FollowUps, Budget, client, rng,
+                (r, sent) => (ServedModel.Serve(sent).OutputTokens / (40 + (r.NextDouble() * 20))) + 2 + (r.NextDouble() * 6))
+            : Conversation.Dialogue(this, account, at, seed, FollowUps, Budget, client, rng, (r, _) => 12 + (r.NextDouble() * 25));
     }
 }
