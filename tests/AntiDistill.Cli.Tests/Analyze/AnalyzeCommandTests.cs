@@ -228,6 +228,29 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal(0f, Signal("light", "long_answers"));
     }
 
+    [Fact]
+    public async Task Analyze_FollowUpsBeforeTheAnswersCouldBeRead_RushedFollowUpsFromBodiesAndUsage()
+    {
+        // One long conversation each, 1,500-token answers (150 s of reading): a user model asks 20 s after every answer,
+        // a person after 3 to 9 minutes. The turns come from the bodies' message lists, the answers from the usage.
+        var lines = new List<string>();
+        var person = T0;
+        for (int turn = 0; turn < 16; turn++)
+        {
+            lines.Add(Conversation("model", T0.AddSeconds(turn * 20), turn));
+            lines.Add(Conversation("person", person, turn));
+            person = person.AddMinutes(3 + (turn % 3 * 3)); // 3, 6, 9 minutes
+        }
+
+        var (report, _) = await _run.AnalyzeAsync(_run.Write("dialogues.jsonl", string.Join('\n', lines.Order(StringComparer.Ordinal)) + "\n"));
+        float Rushed(string account) => report.RootElement.GetProperty("accounts").EnumerateArray()
+            .Single(a => a.GetProperty("account").GetString() == account).GetProperty("signals").EnumerateArray()
+            .Where(s => s.GetProperty("name").GetString() == "rushed_follow_ups").Select(s => s.GetProperty("value").GetSingle()).FirstOrDefault();
+
+        Assert.True(Rushed("model") > 0.4f, report.RootElement.GetRawText());
+        Assert.Equal(0f, Rushed("person"));
+    }
+
     [Theory]
     [InlineData("\"output_tokens\":\"3000\"", "output_tokens must be an integer")]
     [InlineData("\"reasoning_tokens\":1.5", "reasoning_tokens must be an integer")]
@@ -237,6 +260,29 @@ public sealed class AnalyzeCommandTests : IDisposable
         var (exit, _, error) = await AnalyzeRun.RunAsync(["analyze", _run.Write("bad.jsonl", line + "\n" + AnalyzeRun.Line("b", T0) + "\n"), "--out", _run.ReportPath]);
         Assert.Equal(0, exit);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Turn <paramref name="turn"/> of a Chat Completions conversation (its history in the body), answered with 1,500 tokens.</summary>
+    private static string Conversation(string account, DateTimeOffset ts, int turn)
+    {
+        var messages = new List<Dictionary<string, string>>();
+        for (int t = 0; t <= turn; t++)
+        {
+            messages.Add(new() { ["role"] = "user", ["content"] = $"question number {t} about the history of {account} and rivers" });
+            if (t < turn)
+            {
+                messages.Add(new() { ["role"] = "assistant", ["content"] = "a long answer" });
+            }
+        }
+
+        string line = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["ts"] = ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["account"] = account,
+            ["path"] = "/v1/chat/completions",
+            ["body"] = new Dictionary<string, object> { ["model"] = "m", ["messages"] = messages },
+        });
+        return Served(line, output: 1500, reasoning: null);
     }
 
     private static string Served(string line, int output, int? reasoning) =>
