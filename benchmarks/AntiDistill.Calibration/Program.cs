@@ -22,16 +22,15 @@ string corpora = Arg("--corpora") ?? FindCorpora();
 string output = Arg("--out") ?? Path.Combine(RepoRoot(), "benchmarks", "results", "calibration.md");
 
 // Signals the fit does not weigh; their weights are set by design and kept as the defaults say. indicator_match is always
-// 0 here (no feed in the corpora; see RiskWeights.IndicatorMatch). rushed_follow_ups is the evidence of one family only,
-// campaign_dialogue_harvest, so no fit can judge it leave-one-family-out (see RiskWeights.RushedFollowUps). Their columns
+// 0 here (no feed in the corpora; see RiskWeights.IndicatorMatch). rushed_follow_ups is the evidence of one recipe's
+// families only (the dialogue harvests), so no fit can judge it leave-one-family-out (see RiskWeights.RushedFollowUps). Their columns
 // are zeroed before the fit; the thresholds are still chosen with their designed weights in place.
 RiskSignal[] notFitted = [RiskSignal.IndicatorMatch, RiskSignal.RushedFollowUps];
 
-// Families measured here but kept out of the fit. The dialogue harvests (campaign_dialogue_harvest, and its streamed
-// variant): campaign_dialogue_harvest fitted in, it pulled the bias and the
-// thresholds towards multi-turn traffic, and the other quiet families, each left out, fell from 96-100% to 66-77% flagged
-// (calibration.md history, commit of rushed_follow_ups). Its detection comes from a designed weight, and its
-// leave-one-family-out row is therefore the main fit's.
+// Families measured here but kept out of the fit: the dialogue harvests. Fitted in, campaign_dialogue_harvest pulled the
+// bias and the thresholds towards multi-turn traffic, and the other quiet families, each left out, fell from 96-100% to
+// 66-77% flagged (commit 6c86b89's message). Their detection comes from a designed weight, so their leave-one-family-out
+// rows are the main fit's.
 string[] notFittedFamilies = ["campaign_dialogue_harvest", "campaign_dialogue_streamed"];
 
 if (!Directory.Exists(corpora))

@@ -34,7 +34,7 @@ internal static class Report
         sb.AppendLine($"| CampaignThreshold | {fitted.Risk.CampaignThreshold:0.00} |");
         sb.AppendLine();
         sb.AppendLine("`rushed_follow_ups` is listed with its weight set by design (`RiskWeights.RushedFollowUps`), not fitted; "
-            + "`indicator_match` is set by design too and not listed. `campaign_dialogue_harvest` is kept out of the fit (Program.cs).");
+            + "`indicator_match` is set by design too and not listed. The dialogue harvests (`campaign_dialogue_harvest`, `campaign_dialogue_streamed`) are kept out of the fit (Program.cs).");
         sb.AppendLine();
         sb.AppendLine("## Held-out detection per population");
         sb.AppendLine();
