@@ -210,4 +210,27 @@ public class RushedFollowUpsTests
         float value = turns is { Length: > 0 } ? Rushed(last) : 0;
         return value is >= 0 and <= 1;
     }
+
+    [Property(MaxTest = 300)]
+    public bool FollowUpPace_MergedFromArbitraryExchanges_CountsAddAndSteadinessStaysInUnitInterval(int[] turns, int[] answers, int[] gapsMs)
+    {
+        var options = new RiskModelOptions();
+        FollowUpPace a = default, b = default;
+        long at = 1_700_000_000_000;
+        int n = Math.Min(turns?.Length ?? 0, 80);
+        for (int i = 0; i < n; i++)
+        {
+            ref var pace = ref (i % 2 == 0 ? ref a : ref b);
+            pace.Observe(at, turns![i], (ulong)(i + 1), options);
+            int answer = answers is { Length: > 0 } ? answers[i % answers.Length] : 0;
+            pace.ObserveServed(new ServedExchange { Status = 200, OutputTokens = answer, ReasoningTokens = answer / 4 });
+            at += gapsMs is { Length: > 0 } ? gapsMs[i % gapsMs.Length] : 1000;
+        }
+
+        var merged = a;
+        merged.MergeFrom(b);
+        double steadiness = merged.Steadiness(0.9, 0.4, 5);
+        return merged.Judged == a.Judged + b.Judged && merged.Rushed == a.Rushed + b.Rushed && merged.Rushed <= merged.Judged
+            && steadiness is >= 0 and <= 1 && !double.IsNaN(steadiness);
+    }
 }
