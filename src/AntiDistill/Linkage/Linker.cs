@@ -101,8 +101,9 @@ internal sealed class Linker
         {
             int root = _graph.RootOfCluster(cluster);
             var members = new HashSet<int>(_graph.Members(root));
-            foreach (var ((kind, value), entry) in _index.Entries)
+            foreach (var entry in _index.Entries)
             {
+                var (kind, value) = (entry.Kind, entry.Value);
                 if (kind is not (LinkKind.PromptFrame or LinkKind.SystemPrompt))
                 {
                     continue;
