@@ -88,6 +88,30 @@ public class ServedMiddlewareTests
     }
 
     [Fact]
+    public async Task Conversation_NextTurnsSentAsSoonAsEachStreamEnds_RushedFollowUpsFromTheObservedUsage()
+    {
+        // Twelve turns of one conversation, each sent the moment the previous streamed answer (500 visible tokens, 500 of
+        // reasoning) has ended, on a clock that does not move: the middleware must hand each answer's usage to the engine
+        // before the next turn is scored, or no follow-up is judged.
+        var upstream = new ServedUpstream { Chunks = 1000 };
+        await using var host = await TestHost.StartAsync(Settings.Always(AntiDistillationAction.Allow), map: upstream.Map);
+        var messages = new List<string>();
+        for (int turn = 0; turn < 12; turn++)
+        {
+            messages.Add("{\"role\":\"user\",\"content\":\"question " + turn + ": what came of the " + (turn * 7) + " ships that sailed north\"}");
+            string body = "{\"model\":\"gpt-test\",\"messages\":[" + string.Join(',', messages) + "],\"stream\":true}";
+            using var response = await host.Client.SendAsync(TestHost.Post(PathOf(RequestFormat.OpenAIChatCompletions), body));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await response.Content.ReadAsByteArrayAsync();
+            messages.Add("{\"role\":\"assistant\",\"content\":\"a long answer\"}");
+        }
+
+        var engine = host.Services.GetRequiredService<DistillationEngine>();
+        Assert.True(engine.TryAssess(engine.Identities.Account("sk-test-1"), out var assessment));
+        Assert.True(assessment[RiskSignal.RushedFollowUps].Value > 0.3f, $"{assessment[RiskSignal.RushedFollowUps].Value}");
+    }
+
+    [Fact]
     public async Task Throttle_StreamedResponse_SettledWithRealUsage()
     {
         var upstream = new ServedUpstream { Chunks = 40 };
