@@ -37,6 +37,7 @@ internal struct LogRecord
     public int TurnCount;
     public int MaxOutputTokens;
     public bool Reasoning;
+    public bool ContinuesConversation;
     public PromptSource Source;
     public PromptFeatures Features;
 

@@ -357,6 +357,7 @@ internal sealed class RecordParser
                 record.TurnCount = _content.TurnCount;
                 record.MaxOutputTokens = _content.MaxOutputTokens;
                 record.Reasoning = _content.ReasoningRequested;
+                record.ContinuesConversation = _content.ContinuesConversation;
                 extractor.Extract(_content.Prompt, _content.SystemPrompt, _content.ToolCount, out record.Features);
                 return null;
             }

@@ -128,6 +128,7 @@ internal sealed class ReplayStage
             TurnCount = record.TurnCount,
             MaxOutputTokens = record.MaxOutputTokens,
             ReasoningRequested = record.Reasoning,
+            ContinuesConversation = record.ContinuesConversation,
         };
         var assessment = _engine.Observe(observation, record.Features);
         if (record.Served.Present)

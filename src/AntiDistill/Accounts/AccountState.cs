@@ -105,7 +105,8 @@ internal sealed class AccountState
     public void Observe(in RequestSummary request, in PromptFeatures features, RiskModelOptions options)
     {
         // A step of an agent loop (tools declared) is judged as no follow-up: its client answers tool calls at once by design.
-        Pace.Observe(request.TimestampMs, request.Has(RequestSummary.Kinds.Tools) ? 0 : request.TurnCount, features.ShingleCount > 0 ? features.SimHashValue : 0, options);
+        Pace.Observe(request.TimestampMs, request.Has(RequestSummary.Kinds.Tools) ? 0 : request.TurnCount, request.Has(RequestSummary.Kinds.Continues),
+            features.ShingleCount > 0 ? features.SimHashValue : 0, options);
         if (Activity.Requests > 0)
         {
             // Out-of-order records (a few seconds in logs) count as simultaneous, never as negative gaps.

@@ -8,7 +8,7 @@ namespace AntiDistill;
 /// </summary>
 /// <remarks>
 /// A follow-up is the next turn of the conversation the previous request belonged to: two turns more (the answer and the
-/// new question) and a new prompt. An agent loop's steps carry the task's text again (a tool result is no prompt, see
+/// new question), or a request that continues a conversation the server keeps, and a new prompt. An agent loop's steps carry the task's text again (a tool result is no prompt, see
 /// <c>MessageList</c>) and so are no follow-ups; neither are a regenerated answer or another conversation's turn. Only
 /// answers long enough to take a person a while to read are judged: a person can send "thanks" after any answer. Requests
 /// that declare tools are no follow-ups either: an agent client answers tool calls at machine pace by design.
@@ -47,10 +47,16 @@ internal struct FollowUpPace
     /// <summary>Judges the request as a follow-up of the previous exchange (if it is one), then makes it the previous exchange.</summary>
     /// <param name="timestampMs">When the request arrived.</param>
     /// <param name="turns">Its conversation turns (<see cref="Observation.TurnCount"/>); 0 for a request that is no one's follow-up.</param>
+    /// <param name="continues">Whether it continues a conversation the server keeps: then it is the previous exchange's next turn, whatever it carries.</param>
     /// <param name="prompt">Its prompt's SimHash (0 for no prompt).</param>
     /// <param name="options">The reading model.</param>
-    public void Observe(long timestampMs, int turns, ulong prompt, RiskModelOptions options)
+    public void Observe(long timestampMs, int turns, bool continues, ulong prompt, RiskModelOptions options)
     {
+        if (continues && turns > 0)
+        {
+            turns = Math.Max(1, _previousTurns) + 2;
+        }
+
         if (_previousAnswer >= options.ReadableAnswerTokens && turns > 2 && turns == _previousTurns + 2 && prompt != _previousPrompt && prompt != 0)
         {
             // Out-of-order records count as simultaneous: a negative gap is no gap at all.

@@ -18,6 +18,9 @@ internal readonly struct RequestSummary
 
         /// <summary>The request declares tools: an agent loop's step, whose pace is a machine's by nature.</summary>
         Tools = 32,
+
+        /// <summary>The request continues a conversation the server keeps (<see cref="Observation.ContinuesConversation"/>).</summary>
+        Continues = 64,
     }
 
     public RequestSummary(long timestampMs, in PromptFeatures features, scoped in Observation request, int highOutputBudget)
@@ -26,7 +29,7 @@ internal readonly struct RequestSummary
         TurnCount = request.TurnCount;
         Category = features.Category;
         bool bigBudget = request.MaxOutputTokens >= highOutputBudget;
-        bool singleTurn = request.TurnCount <= 1;
+        bool singleTurn = request.TurnCount <= 1 && !request.ContinuesConversation;
 
         // Reasoning is asked for by the switch, by phrasing, or implicitly: a large budget on a math, reasoning,
         // coding or grading item gets a worked solution whatever the wording, so harvesters need not say it.
@@ -40,6 +43,7 @@ internal readonly struct RequestSummary
         kinds |= request.ReasoningRequested || bigBudget ? Kinds.Hungry : 0;
         kinds |= singleTurn ? Kinds.SingleTurn : 0;
         kinds |= request.ToolCount > 0 ? Kinds.Tools : 0;
+        kinds |= request.ContinuesConversation ? Kinds.Continues : 0;
         kinds |= singleTurn && asksReasoning && (bigBudget || (request.ReasoningRequested && request.MaxOutputTokens == 0)) ? Kinds.TraceHarvest : 0;
         Flags = kinds;
     }

@@ -46,4 +46,11 @@ public readonly ref struct Observation
 
     /// <summary>Whether extended reasoning / thinking was requested.</summary>
     public bool ReasoningRequested { get; init; }
+
+    /// <summary>
+    /// Whether the request continues a conversation the server keeps (OpenAI Responses <c>previous_response_id</c> or
+    /// <c>conversation</c>), so that <see cref="TurnCount"/> shows only the new turns: it is then no single-turn request,
+    /// and it is the next turn of the account's previous exchange.
+    /// </summary>
+    public bool ContinuesConversation { get; init; }
 }

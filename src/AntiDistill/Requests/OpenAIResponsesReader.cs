@@ -67,6 +67,16 @@ internal sealed class OpenAIResponsesReader : IRequestFormatReader
                     ok = JsonText.TryReadBool(ref reader, out var stream);
                     content.Stream = stream;
                 }
+                else if (name.SequenceEqual("previous_response_id"u8) || name.SequenceEqual("conversation"u8))
+                {
+                    // Server-side state: the history is the server's, the body carries the new turn only. A conversation is
+                    // an id string or an object with one; null (or an empty id) starts afresh.
+                    reader.Read();
+                    content.ContinuesConversation |= reader.TokenType is JsonTokenType.StartObject
+                        || (reader.TokenType == JsonTokenType.String && (reader.ValueIsEscaped || reader.ValueSpan.Length > 0));
+                    reader.Skip();
+                    ok = true;
+                }
                 else
                 {
                     reader.Read();

@@ -38,6 +38,12 @@ public sealed class RequestContent
     /// <summary>Whether the client asked for a streamed response.</summary>
     public bool Stream { get; set; }
 
+    /// <summary>
+    /// Whether the request continues a conversation the server keeps (OpenAI Responses <c>previous_response_id</c> or
+    /// <c>conversation</c>): its own turns do not show the history.
+    /// </summary>
+    public bool ContinuesConversation { get; set; }
+
     /// <summary>Clears everything; the buffers are kept for the next request.</summary>
     public void Reset()
     {
@@ -49,6 +55,7 @@ public sealed class RequestContent
         MaxOutputTokens = 0;
         ReasoningRequested = false;
         Stream = false;
+        ContinuesConversation = false;
     }
 
     /// <summary>Starts a new user message: the prompt is always the last one.</summary>
@@ -86,6 +93,7 @@ public sealed class RequestContent
         TurnCount = TurnCount,
         MaxOutputTokens = MaxOutputTokens,
         ReasoningRequested = ReasoningRequested,
+        ContinuesConversation = ContinuesConversation,
     };
 
     private static void Append(ref byte[] buffer, ref int length, ReadOnlySpan<byte> utf8)

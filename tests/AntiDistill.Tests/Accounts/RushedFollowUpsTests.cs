@@ -101,6 +101,32 @@ public class RushedFollowUpsTests
     }
 
     [Fact]
+    public void RushedFollowUps_ResponsesWithServerSideState_TurnsFollowTheAccountsPreviousExchange()
+    {
+        // previous_response_id: every body carries one turn, the history is the server's. Such turns are neither single-turn
+        // requests nor exempt from the pace: each is the next turn of the exchange before it.
+        var engine = TestEngine.Create();
+        var account = engine.Account(1);
+        Assessment last = default;
+        for (int t = 0; t < 12; t++)
+        {
+            var at = Evening.AddSeconds(t * 20);
+            last = engine.Observe(new Observation
+            {
+                Account = account,
+                Timestamp = at,
+                Prompt = TestText.Utf8(TestText.Words(t, 12)),
+                TurnCount = 1,
+                ContinuesConversation = t > 0,
+            });
+            engine.ObserveServed(new ServedExchange { Account = account, Timestamp = at, Status = 200, OutputTokens = 1500 });
+        }
+
+        Assert.Equal(11 / 19.0 * ((0.9 - Math.Sqrt(5 * 0.81 / 16)) / 0.5), Rushed(last), 1e-4);
+        Assert.True(last[RiskSignal.SingleTurn].Value < 0.1f, $"{last[RiskSignal.SingleTurn].Value}"); // only the first of twelve
+    }
+
+    [Fact]
     public void RushedFollowUps_PersonWhoReadsTheAnswers_Zero()
     {
         var engine = TestEngine.Create();
@@ -221,7 +247,7 @@ public class RushedFollowUpsTests
         for (int i = 0; i < n; i++)
         {
             ref var pace = ref (i % 2 == 0 ? ref a : ref b);
-            pace.Observe(at, turns![i], (ulong)(i + 1), options);
+            pace.Observe(at, turns![i], continues: i % 5 == 4, (ulong)(i + 1), options);
             int answer = answers is { Length: > 0 } ? answers[i % answers.Length] : 0;
             pace.ObserveServed(new ServedExchange { Status = 200, OutputTokens = answer, ReasoningTokens = answer / 4 });
             at += gapsMs is { Length: > 0 } ? gapsMs[i % gapsMs.Length] : 1000;

@@ -156,6 +156,23 @@ public class RequestBodyReaderTests
     }
 
     [Theory]
+    [InlineData("""{"input":"and then?","previous_response_id":"resp_68af"}""", true)]
+    [InlineData("""{"input":"and then?","conversation":"conv_68af"}""", true)]
+    [InlineData("""{"input":"and then?","conversation":{"id":"conv_68af"}}""", true)]
+    [InlineData("""{"input":"and then?","previous_response_id":null}""", false)]
+    [InlineData("""{"input":"and then?","previous_response_id":""}""", false)]
+    [InlineData("""{"input":"and then?"}""", false)]
+    public void Read_ResponsesServerSideState_ContinuesConversation(string json, bool continues)
+    {
+        var (status, c) = Read(json, "/v1/responses");
+
+        Assert.Equal(RequestReadStatus.Ok, status);
+        Assert.Equal(continues, c.ContinuesConversation);
+        Assert.Equal(1, c.TurnCount); // the body carries the new turn only
+        Assert.Equal(continues, c.ToObservation(default, default, default).ContinuesConversation);
+    }
+
+    [Theory]
     [InlineData("""{"max_tokens":5,"system":"s","messages":[{"role":"user","content":"x"}]}""", RequestFormat.AnthropicMessages)]
     [InlineData("""{"messages":[{"role":"user","content":"x"}]}""", RequestFormat.OpenAIChatCompletions)]
     [InlineData("""{"input":"x"}""", RequestFormat.OpenAIResponses)]
