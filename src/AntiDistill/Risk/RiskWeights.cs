@@ -78,7 +78,7 @@ public sealed class RiskWeights
     /// <summary>
     /// Weight of <see cref="RiskSignal.RushedFollowUps"/>. Set by design, not by the calibration: only one recipe's
     /// families show it (<c>campaign_dialogue_harvest</c> and its streamed variant), so no fit of it could be judged
-    /// leave-one-family-out, and fitting on them cost the other quiet families up to a quarter of their recall
+    /// leave-one-family-out, and fitting on them cost the other quiet families up to a third of their recall
     /// (<c>CalibrationScenario</c>). Default 5.0: with the default bias and threshold, a value of 0.65 alone (two dozen
     /// follow-ups, nearly all sent before the answer could be read, at a machine's steady pace) rates an account
     /// suspicious, and 0.5 does beside a little of the other evidence, while a person's think time, which varies
