@@ -21,36 +21,16 @@ internal static class Conversation
         var rng = context.Rng;
         bool reasoning = rng.NextDouble() < reasoningShare;
         int budget = reasoning ? 16000 : Budgets[rng.Next(Budgets.Length)];
-        var at = start;
         var first = context.Prompts.Pick(kind, rng);
         if (rng.NextDouble() < cotShare)
         {
             first = first with { Text = first.Text + CotTails[rng.Next(CotTails.Length)] };
         }
 
-        // History and replies come from a side stream so the main one (prompts, times, budgets) is what it always was.
-        var history = new TurnBuffer();
-        var side = new Random(StableSeed.Of(account, start.UtcTicks));
-        for (int t = 0; t < turns; t++)
+        foreach (var request in Turns(population, account, start, first, turns, r => FollowUps.Next(r).Text, budget, reasoning,
+            client ?? ClientProfile.Unknown, rng, (r, _) => Rhythm.ThinkSeconds(r)))
         {
-            var prompt = t == 0 ? first : FollowUps.Next(rng);
-            yield return new SimulatedRequest
-            {
-                Account = account,
-                Timestamp = at,
-                Prompt = prompt.Text,
-                Source = first.Source,
-                Population = population.Name,
-                IsCampaign = population.IsCampaign,
-                TurnCount = (2 * t) + 1,
-                MaxOutputTokens = budget,
-                Reasoning = reasoning,
-                Client = client ?? ClientProfile.Unknown,
-                History = history.Snapshot,
-            };
-            history.Add(new ChatTurn(ChatRole.User, prompt.Text));
-            history.Add(new ChatTurn(ChatRole.Assistant, Replies.Answer(side)));
-            at = at.AddSeconds(Rhythm.ThinkSeconds(rng));
+            yield return request;
         }
     }
 
@@ -62,11 +42,26 @@ internal static class Conversation
     public static IEnumerable<SimulatedRequest> Dialogue(Population population, string account, DateTimeOffset at, CorpusPrompt opener,
         IReadOnlyList<string> asks, int budget, ClientProfile client, Random rng, Func<Random, SimulatedRequest, double> gapSeconds)
     {
-        var history = new TurnBuffer();
-        var side = new Random(StableSeed.Of(account, at.UtcTicks)); // replies from a side stream, as in Chat
-        for (int turn = 0, turns = 3 + rng.Next(5); turn < turns; turn++)
+        int turns = 3 + rng.Next(5);
+        foreach (var request in Turns(population, account, at, opener, turns, r => asks[r.Next(asks.Count)], budget, reasoning: false, client, rng, gapSeconds))
         {
-            string prompt = turn == 0 ? opener.Text : asks[rng.Next(asks.Count)];
+            yield return request;
+        }
+    }
+
+    /// <summary>
+    /// The turns of one conversation: the opener, then <paramref name="nextAsk"/>'s follow-ups, each with the whole history
+    /// before it; <paramref name="gapSeconds"/> draws the time to the next turn from the turn just sent. Replies come from
+    /// a side stream, so the main one (prompts, times, budgets) is what it always was.
+    /// </summary>
+    private static IEnumerable<SimulatedRequest> Turns(Population population, string account, DateTimeOffset at, CorpusPrompt opener, int turns,
+        Func<Random, string> nextAsk, int budget, bool reasoning, ClientProfile client, Random rng, Func<Random, SimulatedRequest, double> gapSeconds)
+    {
+        var history = new TurnBuffer();
+        var side = new Random(StableSeed.Of(account, at.UtcTicks));
+        for (int turn = 0; turn < turns; turn++)
+        {
+            string prompt = turn == 0 ? opener.Text : nextAsk(rng);
             var request = new SimulatedRequest
             {
                 Account = account,
@@ -77,6 +72,7 @@ internal static class Conversation
                 IsCampaign = population.IsCampaign,
                 TurnCount = (2 * turn) + 1,
                 MaxOutputTokens = budget,
+                Reasoning = reasoning,
                 Client = client,
                 History = history.Snapshot,
             };

@@ -12,30 +12,14 @@ public class RushedFollowUpsTests
     /// and followed <paramref name="gap"/> later by the next; <paramref name="sameText"/> repeats the first prompt every
     /// turn (an agent loop relaying tool results).
     /// </summary>
-    private static Assessment Conversation(
-        DistillationEngine engine, AccountId account, int turns, int answerTokens, TimeSpan gap, bool sameText = false, int reasoningTokens = 0)
+    private static Assessment Conversation(DistillationEngine engine, AccountId account, int turns, int answerTokens, TimeSpan gap,
+        bool sameText = false, int reasoningTokens = 0, int tools = 0)
     {
-        var at = Evening;
         Assessment last = default;
         for (int t = 0; t < turns; t++)
         {
             string prompt = sameText || t == 0 ? "explain how vaccines train the immune system" : TestText.Words(t, 12);
-            last = engine.Observe(new Observation
-            {
-                Account = account,
-                Timestamp = at,
-                Prompt = TestText.Utf8(prompt),
-                TurnCount = (2 * t) + 1,
-            });
-            engine.ObserveServed(new ServedExchange
-            {
-                Account = account,
-                Timestamp = at,
-                Status = 200,
-                OutputTokens = answerTokens + reasoningTokens,
-                ReasoningTokens = reasoningTokens,
-            });
-            at += gap;
+            last = Exchange(engine, account, Evening + (gap * t), prompt, (2 * t) + 1, answerTokens, tools, reasoningTokens: reasoningTokens);
         }
 
         return last;
@@ -44,11 +28,19 @@ public class RushedFollowUpsTests
     private static float Rushed(Assessment assessment) => assessment[RiskSignal.RushedFollowUps].Value;
 
     /// <summary>One exchange: a request with <paramref name="prompt"/> at turn count <paramref name="turns"/>, answered with <paramref name="answerTokens"/>.</summary>
+    /// <remarks><paramref name="reasoningTokens"/> come on top of the answer, as usage reports them (output includes reasoning).</remarks>
     private static Assessment Exchange(DistillationEngine engine, AccountId account, DateTimeOffset at, string prompt, int turns, int answerTokens,
-        int tools = 0, int status = 200)
+        int tools = 0, int status = 200, int reasoningTokens = 0)
     {
         var assessment = engine.Observe(new Observation { Account = account, Timestamp = at, Prompt = TestText.Utf8(prompt), TurnCount = turns, ToolCount = tools });
-        engine.ObserveServed(new ServedExchange { Account = account, Timestamp = at, Status = status, OutputTokens = answerTokens });
+        engine.ObserveServed(new ServedExchange
+        {
+            Account = account,
+            Timestamp = at,
+            Status = status,
+            OutputTokens = answerTokens + reasoningTokens,
+            ReasoningTokens = reasoningTokens,
+        });
         return assessment;
     }
 
@@ -157,15 +149,7 @@ public class RushedFollowUpsTests
     {
         // A step's prompt may be new text (a client that sends tool output as the user turn): tools declared is enough.
         var engine = TestEngine.Create();
-        var account = engine.Account(1);
-        Assessment last = default;
-        var at = Evening;
-        for (int t = 0; t < 12; t++)
-        {
-            last = Exchange(engine, account, at, TestText.Words(t, 12), (2 * t) + 1, 2000, tools: 3);
-            at = at.AddSeconds(5);
-        }
-
+        var last = Conversation(engine, engine.Account(1), turns: 12, answerTokens: 2000, gap: TimeSpan.FromSeconds(5), tools: 3);
         Assert.Equal(0f, Rushed(last));
     }
 
@@ -229,7 +213,7 @@ public class RushedFollowUpsTests
         for (int i = 0; i < Math.Min(turns?.Length ?? 0, 60); i++)
         {
             int answer = answers is { Length: > 0 } ? answers[i % answers.Length] : 0;
-            last = Exchange(engine, account, at, TestText.Words(i, 6), turns![i], answer);
+            last = Exchange(engine, account, at, TestText.Words(i, 6), turns![i], answer, reasoningTokens: answer / 3);
             at = at.AddSeconds(gapsSeconds is { Length: > 0 } ? gapsSeconds[i % gapsSeconds.Length] : 1); // negative: out of order
         }
 
