@@ -46,6 +46,7 @@ public sealed class EngineReplay(DistillationEngine engine)
             ReasoningRequested = request.Reasoning,
             Client = ClientOf(request.Client),
             Organization = Hash(request.Client.Org),
+            Conversation = ConversationOf(request),
         };
         var assessment = Engine.Observe(observation);
         var served = ServedModel.Serve(request);
@@ -53,6 +54,7 @@ public sealed class EngineReplay(DistillationEngine engine)
         {
             Account = account,
             Timestamp = request.Timestamp,
+            Conversation = observation.Conversation,
             Status = served.Status,
             InputTokens = served.InputTokens,
             OutputTokens = served.OutputTokens,
@@ -86,6 +88,20 @@ public sealed class EngineReplay(DistillationEngine engine)
         EmailDomain = Hash(client.EmailDomain),
         AccountCreated = client.AccountCreated ?? default,
     };
+
+    /// <summary>The conversation's key, as the request readers make it: its first user message (the prompt for a first turn).</summary>
+    private static ulong ConversationOf(SimulatedRequest request)
+    {
+        foreach (var turn in request.History.Span)
+        {
+            if (turn.Role == ChatRole.User && turn.Text.Length > 0)
+            {
+                return System.IO.Hashing.XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(turn.Text)) | 1;
+            }
+        }
+
+        return string.IsNullOrEmpty(request.Prompt) ? 0 : System.IO.Hashing.XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(request.Prompt)) | 1;
+    }
 
     private ulong Hash(string? value)
     {

@@ -42,6 +42,9 @@ internal sealed class AntiDistillationFeature(string policy, RequestReadStatus b
 
     public bool WithholdsReasoning { get; internal set; }
 
+    /// <summary>The request's <see cref="Observation.Conversation"/>: the served half is counted in its own conversation when several are in flight on one account.</summary>
+    internal ulong Conversation { get; set; }
+
     /// <summary>The request's capture record until the exchange ends and it is queued (null when capture is off or dropped it).</summary>
     internal CaptureRecord? Capture { get; set; }
 
@@ -49,6 +52,7 @@ internal sealed class AntiDistillationFeature(string policy, RequestReadStatus b
         ? new ServedExchange
         {
             Account = _assessment.Account,
+            Conversation = Conversation,
             Status = _status,
             InputTokens = _input,
             OutputTokens = _output,

@@ -396,7 +396,7 @@ internal sealed partial class AntiDistillationMiddleware
             return new ScoreOutcome { Status = status, Account = caller.Account };
         }
 
-        var feature = new AntiDistillationFeature(name, status, content.Format, policy.Shadow, scored: true);
+        var feature = new AntiDistillationFeature(name, status, content.Format, policy.Shadow, scored: true) { Conversation = content.Conversation };
 
         // Captured requests are observed at the time their log line carries, so a replay sees what the engine saw.
         var at = _capture?.Now() ?? default;

@@ -38,6 +38,9 @@ internal struct LogRecord
     public int MaxOutputTokens;
     public bool Reasoning;
     public bool ContinuesConversation;
+
+    /// <summary>The conversation's key from the body (<see cref="Observation.Conversation"/>); 0 for a prompt-only record.</summary>
+    public ulong Conversation;
     public PromptSource Source;
     public PromptFeatures Features;
 

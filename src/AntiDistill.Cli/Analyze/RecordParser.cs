@@ -358,6 +358,7 @@ internal sealed class RecordParser
                 record.MaxOutputTokens = _content.MaxOutputTokens;
                 record.Reasoning = _content.ReasoningRequested;
                 record.ContinuesConversation = _content.ContinuesConversation;
+                record.Conversation = _content.Conversation;
                 extractor.Extract(_content.Prompt, _content.SystemPrompt, _content.ToolCount, out record.Features);
                 return null;
             }

@@ -129,6 +129,7 @@ internal sealed class ReplayStage
             MaxOutputTokens = record.MaxOutputTokens,
             ReasoningRequested = record.Reasoning,
             ContinuesConversation = record.ContinuesConversation,
+            Conversation = record.Conversation,
         };
         var assessment = _engine.Observe(observation, record.Features);
         if (record.Served.Present)
@@ -138,6 +139,7 @@ internal sealed class ReplayStage
             {
                 Account = record.Account,
                 Timestamp = at,
+                Conversation = record.Conversation,
                 Status = record.Served.Status,
                 InputTokens = record.Served.InputTokens,
                 OutputTokens = record.Served.OutputTokens,

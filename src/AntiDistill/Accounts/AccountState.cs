@@ -102,11 +102,15 @@ internal sealed class AccountState
     }
 
     /// <summary>Folds one request in.</summary>
-    public void Observe(in RequestSummary request, in PromptFeatures features, RiskModelOptions options)
+    /// <param name="request">What the request adds.</param>
+    /// <param name="features">Its prompt's features.</param>
+    /// <param name="conversation">Its <see cref="Observation.Conversation"/>.</param>
+    /// <param name="options">The risk model's options.</param>
+    public void Observe(in RequestSummary request, in PromptFeatures features, ulong conversation, RiskModelOptions options)
     {
         // A step of an agent loop (tools declared) is judged as no follow-up: its client answers tool calls at once by design.
         Pace.Observe(request.TimestampMs, request.Has(RequestSummary.Kinds.Tools) ? 0 : request.TurnCount, request.Has(RequestSummary.Kinds.Continues),
-            features.ShingleCount > 0 ? features.SimHashValue : 0, options);
+            features.ShingleCount > 0 ? features.SimHashValue : 0, conversation, options);
         if (Activity.Requests > 0)
         {
             // Out-of-order records (a few seconds in logs) count as simultaneous, never as negative gaps.

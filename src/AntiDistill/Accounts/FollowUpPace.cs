@@ -2,16 +2,19 @@ namespace AntiDistill;
 
 /// <summary>
 /// How fast an account's follow-ups come after the answers they follow, for <see cref="RiskSignal.RushedFollowUps"/>:
-/// the previous exchange (its time, turn count, prompt and the answer it got), the follow-ups judged and rushed, and the
-/// spread of their gaps. Fixed size (64 bytes); counts and sums merge into roll-ups, the previous exchange stays the
-/// account's own.
+/// the latest exchange of each of its last few conversations (time, turn count, prompt and the answer it got), the
+/// follow-ups judged and rushed, and the spread of their gaps. Fixed size (144 bytes); counts and sums merge into
+/// roll-ups, the conversations stay the account's own.
 /// </summary>
 /// <remarks>
-/// A follow-up is the next turn of the conversation the previous request belonged to: two turns more (the answer and the
-/// new question), or a request that continues a conversation the server keeps, and a new prompt. An agent loop's steps carry the task's text again (a tool result is no prompt, see
-/// <c>MessageList</c>) and so are no follow-ups; neither are a regenerated answer or another conversation's turn. Only
-/// answers long enough to take a person a while to read are judged: a person can send "thanks" after any answer. Requests
-/// that declare tools are no follow-ups either: an agent client answers tool calls at machine pace by design.
+/// A follow-up is the next turn of a conversation: two turns more than its latest exchange (the answer and the new
+/// question), or a request that continues a conversation the server keeps, and a new prompt. Conversations are told apart
+/// by <see cref="Observation.Conversation"/> (the readers key them by their first user message), so that a harvester that
+/// runs dialogues side by side on one account is judged turn by turn; a request without a key is taken as a turn of the
+/// account's latest conversation. An agent loop's steps carry the task's text again (a tool result is no prompt, see
+/// <c>MessageList</c>) and so are no follow-ups; neither is a regenerated answer. Only answers long enough to take a
+/// person a while to read are judged: a person can send "thanks" after any answer. Requests that declare tools are no
+/// follow-ups either: an agent client answers tool calls at machine pace by design.
 /// </remarks>
 internal struct FollowUpPace
 {
@@ -37,53 +40,100 @@ internal struct FollowUpPace
     /// <inheritdoc cref="LogPaceSum"/>
     public double LogPaceSquares;
 
-    private long _previousMs;
-    private ulong _previousPrompt;
-    private int _previousTurns;
+    /// <summary>The latest exchange of each of the account's last few conversations, so that turns of dialogues run side by side are each judged against their own conversation.</summary>
+    private Conversations _conversations;
 
-    /// <summary>Answer tokens the client could read in the previous exchange (output less reasoning), once its served half is known.</summary>
-    private int _previousAnswer;
+    /// <summary>The slot of the account's latest exchange (a request with no conversation key is taken as its next turn).</summary>
+    private int _latest;
 
-    /// <summary>Judges the request as a follow-up of the previous exchange (if it is one), then makes it the previous exchange.</summary>
+    /// <summary>Judges the request as a follow-up of its conversation's previous exchange (if it is one), then makes it that conversation's latest exchange.</summary>
     /// <param name="timestampMs">When the request arrived.</param>
     /// <param name="turns">Its conversation turns (<see cref="Observation.TurnCount"/>); 0 for a request that is no one's follow-up.</param>
     /// <param name="continues">Whether it continues a conversation the server keeps: then it is the previous exchange's next turn, whatever it carries.</param>
     /// <param name="prompt">Its prompt's SimHash (0 for no prompt).</param>
+    /// <param name="conversation">Its conversation's key (<see cref="Observation.Conversation"/>); 0 when unknown: the account's latest conversation.</param>
     /// <param name="options">The reading model.</param>
-    public void Observe(long timestampMs, int turns, bool continues, ulong prompt, RiskModelOptions options)
+    public void Observe(long timestampMs, int turns, bool continues, ulong prompt, ulong conversation, RiskModelOptions options)
     {
-        if (continues && turns > 0)
+        int slot = Find(conversation);
+        bool found = slot >= 0;
+        if (!found)
         {
-            turns = Math.Max(1, _previousTurns) + 2;
+            slot = Oldest();
         }
 
-        if (_previousAnswer >= options.ReadableAnswerTokens && turns > 2 && turns == _previousTurns + 2 && prompt != _previousPrompt && prompt != 0)
+        ref var previous = ref _conversations[slot];
+        if (continues && turns > 0)
+        {
+            turns = (found ? Math.Max(1, previous.Turns) : 1) + 2;
+        }
+
+        if (found && previous.Answer >= options.ReadableAnswerTokens && turns > 2 && turns == previous.Turns + 2 && Fold(prompt) != previous.Prompt && prompt != 0)
         {
             // Out-of-order records count as simultaneous: a negative gap is no gap at all.
-            double seconds = Math.Max(0, timestampMs - _previousMs) / 1000.0;
+            double seconds = Math.Max(0, timestampMs - previous.Ms) / 1000.0;
             double log = Math.Log(Math.Max(1, seconds));
-            double pace = log - Math.Log(_previousAnswer);
+            double pace = log - Math.Log(previous.Answer);
             Judged++;
-            Rushed += seconds * options.ReadingTokensPerSecond < _previousAnswer ? 1 : 0;
+            Rushed += seconds * options.ReadingTokensPerSecond < previous.Answer ? 1 : 0;
             LogGapSum += log;
             LogGapSquares += log * log;
             LogPaceSum += pace;
             LogPaceSquares += pace * pace;
         }
 
-        _previousMs = timestampMs;
-        _previousTurns = turns;
-        _previousPrompt = prompt;
-        _previousAnswer = 0;
+        previous = new Exchange { Ms = timestampMs, Prompt = Fold(prompt), Key = Fold(conversation), Turns = turns, Answer = 0 };
+        _latest = slot;
     }
 
-    /// <summary>Records what the latest exchange's answer gave the client to read.</summary>
+    /// <summary>Records what an exchange's answer gave the client to read, in the conversation it belongs to (its key, or the latest).</summary>
     public void ObserveServed(in ServedExchange served)
     {
+        int slot = Find(served.Conversation);
+        if (slot < 0)
+        {
+            return; // its conversation was pushed out by newer ones: nothing left to judge its next turn against
+        }
+
         bool answered = served.Status is >= 200 and < 300 || (served.Status == 0 && served.OutputTokens > 0);
 
         // Reasoning, shown or withheld, is not what a person reads before answering back (clients fold it away): only the answer counts.
-        _previousAnswer = answered ? Math.Max(0, served.OutputTokens - Math.Max(0, served.ReasoningTokens)) : 0;
+        _conversations[slot].Answer = answered ? Math.Max(0, served.OutputTokens - Math.Max(0, served.ReasoningTokens)) : 0;
+    }
+
+    /// <summary>The slot of <paramref name="conversation"/>, or of the latest exchange for key 0 (when there is one); -1 when not kept.</summary>
+    private readonly int Find(ulong conversation)
+    {
+        if (conversation == 0)
+        {
+            return _conversations[_latest].Ms != 0 ? _latest : -1;
+        }
+
+        uint key = Fold(conversation);
+        for (int i = 0; i < ConversationSlots; i++)
+        {
+            if (_conversations[i].Key == key && _conversations[i].Ms != 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The slot to reuse for a new conversation: an empty one, else the one least recently used.</summary>
+    private readonly int Oldest()
+    {
+        int oldest = 0;
+        for (int i = 1; i < ConversationSlots; i++)
+        {
+            if (_conversations[i].Ms < _conversations[oldest].Ms)
+            {
+                oldest = i;
+            }
+        }
+
+        return oldest;
     }
 
     public void MergeFrom(in FollowUpPace other)
@@ -121,5 +171,42 @@ internal struct FollowUpPace
         double mean = sum / Judged;
         double deviations = Math.Max(0, squares - (Judged * mean * mean));
         return Math.Sqrt((deviations + (priorGaps * humanSpread * humanSpread)) / (Judged + priorGaps));
+    }
+
+    /// <summary>
+    /// Conversations kept per account: a harvester that runs a few dialogues side by side on one account is still judged
+    /// turn by turn (more at once push each other out, and their turns go unjudged: see <c>docs/threat-model.md</c>).
+    /// </summary>
+    internal const int ConversationSlots = 4;
+
+    /// <summary>The latest exchange of one conversation: 24 bytes.</summary>
+    private struct Exchange
+    {
+        /// <summary>When it arrived (Unix milliseconds; 0: an empty slot).</summary>
+        public long Ms;
+
+        /// <summary>Its prompt's SimHash, <see cref="Fold"/>ed: only compared for equality (a regenerated answer is no follow-up).</summary>
+        public uint Prompt;
+
+        /// <summary>Its conversation's key, <see cref="Fold"/>ed.</summary>
+        public uint Key;
+
+        public int Turns;
+
+        /// <summary>Answer tokens the client could read (output less reasoning), once its served half is known.</summary>
+        public int Answer;
+    }
+
+    /// <summary>A 64-bit hash in 32 bits for equality tests (0 stays 0, nothing else becomes 0): four slots fit in 96 bytes.</summary>
+    private static uint Fold(ulong value)
+    {
+        uint folded = (uint)(value ^ (value >> 32));
+        return folded != 0 || value == 0 ? folded : 1;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(ConversationSlots)]
+    private struct Conversations
+    {
+        private Exchange _first;
     }
 }

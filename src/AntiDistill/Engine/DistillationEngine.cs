@@ -109,7 +109,7 @@ public sealed class DistillationEngine
         AccountState state;
         using (_accounts.EnterForUpdate(observation.Account, out state))
         {
-            state.Observe(summary, features, _risk.Options);
+            state.Observe(summary, features, observation.Conversation, _risk.Options);
             state.ObserveIndicator(match);
             assessment.MatchedIndicator = state.MatchedIndicator;
             if (state.Replica is { Dirty: false } own)

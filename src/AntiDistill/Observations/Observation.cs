@@ -53,4 +53,12 @@ public readonly ref struct Observation
     /// and it is the next turn of the account's previous exchange.
     /// </summary>
     public bool ContinuesConversation { get; init; }
+
+    /// <summary>
+    /// A key for the conversation the request belongs to, the same on each of its turns; 0 when unknown. The request
+    /// readers key a conversation by its first user message (a request that continues a conversation the server keeps
+    /// gets 0). It tells the turns of conversations run side by side on one account apart
+    /// (<see cref="RiskSignal.RushedFollowUps"/>); with 0, a request is taken as the next turn of the account's latest one.
+    /// </summary>
+    public ulong Conversation { get; init; }
 }

@@ -32,6 +32,12 @@ public readonly struct ServedExchange
     /// </summary>
     public int ReasoningTokens { get; init; }
 
+    /// <summary>
+    /// The request's <see cref="Observation.Conversation"/>, so that the answer is counted in its own conversation when
+    /// several are in flight on one account; 0: the account's latest request.
+    /// </summary>
+    public ulong Conversation { get; init; }
+
     /// <summary>Reasoning tokens the host withheld from the client (stripped from the response); they were not taken away.</summary>
     public int ReasoningTokensWithheld { get; init; }
 }

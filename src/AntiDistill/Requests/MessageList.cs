@@ -6,7 +6,8 @@ namespace AntiDistill.Requests;
 /// <summary>
 /// Reads a conversation array (Chat Completions <c>messages</c>, Anthropic <c>messages</c>, Responses
 /// <c>input</c> items): system and developer messages go to the system prompt, the last user message that
-/// holds text becomes the prompt, and user, assistant and tool turns are counted.
+/// holds text becomes the prompt, the first one keys the conversation (<see cref="ConversationKey"/>), and user,
+/// assistant and tool turns are counted.
 /// </summary>
 /// <remarks>
 /// A user turn that carries only tool results (an agent loop step) keeps the previous user text as the
@@ -43,6 +44,7 @@ internal static class MessageList
         }
 
         var turns = 0;
+        ulong conversation = 0;
         Span<byte> scratch = stackalloc byte[JsonText.NameScratchBytes];
         var lastUser = default(ContentValue);
         var lastUserAt = default(Utf8JsonReader);
@@ -113,6 +115,7 @@ internal static class MessageList
                         if (!value.Text.IsEmpty)
                         {
                             lastUser = value;
+                            conversation = conversation != 0 ? conversation : ConversationKey.Of(value.Text);
                         }
                     }
                     else if (value.Kind == ContentKind.AtReader)
@@ -121,6 +124,7 @@ internal static class MessageList
                         {
                             lastUser = value;
                             lastUserAt = contentAt;
+                            conversation = conversation != 0 ? conversation : ConversationKey.At(contentAt);
                         }
                         else if (!valid)
                         {
@@ -148,6 +152,7 @@ internal static class MessageList
         }
 
         content.TurnCount += turns;
+        content.Conversation = conversation;
         return true;
     }
 

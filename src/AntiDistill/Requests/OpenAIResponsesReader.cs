@@ -90,6 +90,12 @@ internal sealed class OpenAIResponsesReader : IRequestFormatReader
                 }
             }
 
+            if (content.ContinuesConversation)
+            {
+                // Its first user message is the new turn's, not the conversation's: no key, so it is taken as the account's latest conversation's turn.
+                content.Conversation = 0;
+            }
+
             JsonText.ExpectEnd(ref reader);
             return sawInput ? RequestReadStatus.Ok : RequestReadStatus.UnexpectedShape;
         }
@@ -103,6 +109,7 @@ internal sealed class OpenAIResponsesReader : IRequestFormatReader
     {
         if (reader.TokenType == JsonTokenType.String)
         {
+            content.Conversation = ConversationKey.Of(reader.ValueSpan);
             JsonText.AppendString(ref reader, content, TextTarget.Prompt);
             content.TurnCount += 1;
             return true;

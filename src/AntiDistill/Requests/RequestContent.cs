@@ -44,6 +44,9 @@ public sealed class RequestContent
     /// </summary>
     public bool ContinuesConversation { get; set; }
 
+    /// <summary>The conversation's key (<see cref="Observation.Conversation"/>): a hash of its first user message; 0 when unknown.</summary>
+    public ulong Conversation { get; set; }
+
     /// <summary>Clears everything; the buffers are kept for the next request.</summary>
     public void Reset()
     {
@@ -56,6 +59,7 @@ public sealed class RequestContent
         ReasoningRequested = false;
         Stream = false;
         ContinuesConversation = false;
+        Conversation = 0;
     }
 
     /// <summary>Starts a new user message: the prompt is always the last one.</summary>
@@ -94,6 +98,7 @@ public sealed class RequestContent
         MaxOutputTokens = MaxOutputTokens,
         ReasoningRequested = ReasoningRequested,
         ContinuesConversation = ContinuesConversation,
+        Conversation = Conversation,
     };
 
     private static void Append(ref byte[] buffer, ref int length, ReadOnlySpan<byte> utf8)

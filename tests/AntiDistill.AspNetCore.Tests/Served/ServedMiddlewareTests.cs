@@ -98,17 +98,47 @@ public class ServedMiddlewareTests
         var messages = new List<string>();
         for (int turn = 0; turn < 12; turn++)
         {
-            messages.Add("{\"role\":\"user\",\"content\":\"question " + turn + ": what came of the " + (turn * 7) + " ships that sailed north\"}");
-            string body = "{\"model\":\"gpt-test\",\"messages\":[" + string.Join(',', messages) + "],\"stream\":true}";
-            using var response = await host.Client.SendAsync(TestHost.Post(PathOf(RequestFormat.OpenAIChatCompletions), body));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            await response.Content.ReadAsByteArrayAsync();
-            messages.Add("{\"role\":\"assistant\",\"content\":\"a long answer\"}");
+            await SendTurnAsync(host, messages, "question " + turn + ": what came of the " + (turn * 7) + " ships that sailed north");
         }
 
         var engine = host.Services.GetRequiredService<DistillationEngine>();
         Assert.True(engine.TryAssess(engine.Identities.Account("sk-test-1"), out var assessment));
         Assert.True(assessment[RiskSignal.RushedFollowUps].Value > 0.3f, $"{assessment[RiskSignal.RushedFollowUps].Value}");
+    }
+
+    [Fact]
+    public async Task Conversation_ThreeDialoguesInterleavedOnOneKey_EachJudgedOnItsOwnTurns()
+    {
+        // A harvester's three workers sharing one account: every request follows another dialogue's answer. Each
+        // conversation is told apart by its first message (the reader's key, which the middleware hands on with the
+        // served half), so each turn is still judged against its own conversation's answer.
+        var upstream = new ServedUpstream { Chunks = 1000 };
+        await using var host = await TestHost.StartAsync(Settings.Always(AntiDistillationAction.Allow), map: upstream.Map);
+        var dialogues = new[] { new List<string>(), new List<string>(), new List<string>() };
+        for (int turn = 0; turn < 8; turn++)
+        {
+            for (int d = 0; d < dialogues.Length; d++)
+            {
+                await SendTurnAsync(host, dialogues[d], "dialogue " + d + " turn " + turn + ": what came of the " + ((turn * 7) + d) + " ships");
+            }
+        }
+
+        var engine = host.Services.GetRequiredService<DistillationEngine>();
+        Assert.True(engine.TryAssess(engine.Identities.Account("sk-test-1"), out var assessment));
+        // 21 follow-ups judged, all rushed, at one pace: 21 / 29 = 0.72. Unkeyed, only the turns that happen to follow an
+        // answer two turns shorter are judged (7): 0.30.
+        Assert.True(assessment[RiskSignal.RushedFollowUps].Value > 0.6f, $"{assessment[RiskSignal.RushedFollowUps].Value}");
+    }
+
+    /// <summary>Sends the conversation's next user turn as a streamed Chat Completions request, reads the stream to its end, and adds the answer to the history.</summary>
+    private static async Task SendTurnAsync(TestHost host, List<string> messages, string question)
+    {
+        messages.Add("{\"role\":\"user\",\"content\":\"" + question + "\"}");
+        string body = "{\"model\":\"gpt-test\",\"messages\":[" + string.Join(',', messages) + "],\"stream\":true}";
+        using var response = await host.Client.SendAsync(TestHost.Post(PathOf(RequestFormat.OpenAIChatCompletions), body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await response.Content.ReadAsByteArrayAsync();
+        messages.Add("{\"role\":\"assistant\",\"content\":\"a long answer\"}");
     }
 
     [Fact]

@@ -251,6 +251,30 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal(0f, Rushed("person"));
     }
 
+    [Fact]
+    public async Task Analyze_DialoguesInterleavedOnOneAccount_EachJudgedOnItsOwnTurns()
+    {
+        // Three dialogues side by side, a request every 10 s: each turn comes 30 s after its own conversation's 1,500-token
+        // answer, and right after another conversation's. The first user message in each body keys its conversation.
+        var lines = new List<string>();
+        var at = T0;
+        for (int turn = 0; turn < 8; turn++)
+        {
+            for (int dialogue = 0; dialogue < 3; dialogue++)
+            {
+                lines.Add(Conversation("workers", at, turn, dialogue));
+                at = at.AddSeconds(10);
+            }
+        }
+
+        var (report, _) = await _run.AnalyzeAsync(_run.Write("parallel.jsonl", string.Join('\n', lines) + "\n"));
+        float rushed = report.RootElement.GetProperty("accounts").EnumerateArray().Single().GetProperty("signals").EnumerateArray()
+            .Where(s => s.GetProperty("name").GetString() == "rushed_follow_ups").Select(s => s.GetProperty("value").GetSingle()).FirstOrDefault();
+
+        // 21 follow-ups judged, all rushed; unkeyed, only the 7 that follow an answer two turns shorter would be.
+        Assert.True(rushed > 0.55f, report.RootElement.GetRawText());
+    }
+
     [Theory]
     [InlineData("\"output_tokens\":\"3000\"", "output_tokens must be an integer")]
     [InlineData("\"reasoning_tokens\":1.5", "reasoning_tokens must be an integer")]
@@ -263,12 +287,12 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     /// <summary>Turn <paramref name="turn"/> of a Chat Completions conversation (its history in the body), answered with 1,500 tokens.</summary>
-    private static string Conversation(string account, DateTimeOffset ts, int turn)
+    private static string Conversation(string account, DateTimeOffset ts, int turn, int dialogue = 0)
     {
         var messages = new List<Dictionary<string, string>>();
         for (int t = 0; t <= turn; t++)
         {
-            messages.Add(new() { ["role"] = "user", ["content"] = $"question number {t} about the history of {account} and rivers" });
+            messages.Add(new() { ["role"] = "user", ["content"] = $"question number {t} about the history of {account} and rivers, dialogue {dialogue}" });
             if (t < turn)
             {
                 messages.Add(new() { ["role"] = "assistant", ["content"] = "a long answer" });

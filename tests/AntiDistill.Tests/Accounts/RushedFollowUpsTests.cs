@@ -30,13 +30,22 @@ public class RushedFollowUpsTests
     /// <summary>One exchange: a request with <paramref name="prompt"/> at turn count <paramref name="turns"/>, answered with <paramref name="answerTokens"/>.</summary>
     /// <remarks><paramref name="reasoningTokens"/> come on top of the answer, as usage reports them (output includes reasoning).</remarks>
     private static Assessment Exchange(DistillationEngine engine, AccountId account, DateTimeOffset at, string prompt, int turns, int answerTokens,
-        int tools = 0, int status = 200, int reasoningTokens = 0)
+        int tools = 0, int status = 200, int reasoningTokens = 0, ulong conversation = 0)
     {
-        var assessment = engine.Observe(new Observation { Account = account, Timestamp = at, Prompt = TestText.Utf8(prompt), TurnCount = turns, ToolCount = tools });
+        var assessment = engine.Observe(new Observation
+        {
+            Account = account,
+            Timestamp = at,
+            Prompt = TestText.Utf8(prompt),
+            TurnCount = turns,
+            ToolCount = tools,
+            Conversation = conversation,
+        });
         engine.ObserveServed(new ServedExchange
         {
             Account = account,
             Timestamp = at,
+            Conversation = conversation,
             Status = status,
             OutputTokens = answerTokens + reasoningTokens,
             ReasoningTokens = reasoningTokens,
@@ -184,6 +193,61 @@ public class RushedFollowUpsTests
     }
 
     [Fact]
+    public void RushedFollowUps_DialoguesSideBySideKeyedByConversation_EachJudgedAgainstItsOwn()
+    {
+        // The same three interleaved dialogues, as a harvester's parallel workers on one account send them: each turn 10 s
+        // after the account's previous request, 30 s after its own conversation's 2,000-token answer (200 s to read).
+        float rushed = Rushed(Interleaved(conversations: 3));
+        Assert.True(rushed > 0.3f, $"{rushed}");
+    }
+
+    [Fact]
+    public void RushedFollowUps_MoreDialoguesSideBySideThanSlots_NotJudged()
+    {
+        // Six at once push each other out of the four slots kept: the limit threat-model.md names.
+        Assert.Equal(0f, Rushed(Interleaved(conversations: FollowUpPace.ConversationSlots + 2)));
+    }
+
+    private static Assessment Interleaved(int conversations)
+    {
+        var engine = TestEngine.Create();
+        var account = engine.Account(1);
+        Assessment last = default;
+        var at = Evening;
+        for (int t = 0; t < 8; t++)
+        {
+            for (int c = 0; c < conversations; c++)
+            {
+                last = Exchange(engine, account, at, TestText.Words((t * 10) + c, 10), (2 * t) + 1, 2000, conversation: (ulong)(c + 1));
+                at = at.AddSeconds(10);
+            }
+        }
+
+        return last;
+    }
+
+    [Fact]
+    public void ObserveServed_AnswersArrivingOutOfOrder_CountInTheirOwnConversation()
+    {
+        // Two streams in flight on one account: the second request's answer ends first. Keyed, each answer lands in its
+        // own conversation, and both conversations' next turns are judged against them.
+        var options = new RiskModelOptions();
+        var pace = default(FollowUpPace);
+        long at = 1_700_000_000_000;
+        for (int t = 0; t < 4; t++)
+        {
+            pace.Observe(at, (2 * t) + 1, continues: false, prompt: (ulong)(100 + t), conversation: 1, options);
+            pace.Observe(at + 1_000, (2 * t) + 1, continues: false, prompt: (ulong)(200 + t), conversation: 2, options);
+            pace.ObserveServed(new ServedExchange { Status = 200, OutputTokens = 2000, Conversation = 2 });
+            pace.ObserveServed(new ServedExchange { Status = 200, OutputTokens = 2000, Conversation = 1 });
+            at += 15_000;
+        }
+
+        Assert.Equal(6, pace.Judged); // turns 2-4 of both
+        Assert.Equal(6, pace.Rushed);
+    }
+
+    [Fact]
     public void RushedFollowUps_FailedAnswer_NothingToRead()
     {
         var engine = TestEngine.Create();
@@ -231,9 +295,10 @@ public class RushedFollowUpsTests
         for (int i = 0; i < n; i++)
         {
             ref var pace = ref (i % 2 == 0 ? ref a : ref b);
-            pace.Observe(at, turns![i], continues: i % 5 == 4, (ulong)(i + 1), options);
+            ulong conversation = (ulong)(i % 7); // 0 (the latest) and six keys: more than the slots hold
+            pace.Observe(at, turns![i], continues: i % 5 == 4, (ulong)(i + 1), conversation, options);
             int answer = answers is { Length: > 0 } ? answers[i % answers.Length] : 0;
-            pace.ObserveServed(new ServedExchange { Status = 200, OutputTokens = answer, ReasoningTokens = answer / 4 });
+            pace.ObserveServed(new ServedExchange { Status = 200, OutputTokens = answer, ReasoningTokens = answer / 4, Conversation = (ulong)(i % 3) });
             at += gapsMs is { Length: > 0 } ? gapsMs[i % gapsMs.Length] : 1000;
         }
 

@@ -70,7 +70,7 @@ public class ScheduleScenarioTests
         {
             foreach (var at in times(Start.AddDays(d)))
             {
-                state.Observe(new RequestSummary(at.ToUnixTimeMilliseconds(), features, default(Observation), int.MaxValue), features, new RiskModelOptions());
+                state.Observe(new RequestSummary(at.ToUnixTimeMilliseconds(), features, default(Observation), int.MaxValue), features, 0, new RiskModelOptions());
             }
         }
 
