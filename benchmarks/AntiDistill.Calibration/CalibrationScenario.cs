@@ -41,7 +41,9 @@ internal static class CalibrationScenario
         .Add(new CampaignToolTrajectories(), 150)
         .Add(new CampaignDialogueHarvest(), 150)
         .Add(new OrganicDeepDive(), 300)
-        .Add(new CampaignDialogueHarvest { WaitsForAnswer = true }, 150);
+        .Add(new CampaignDialogueHarvest { WaitsForAnswer = true }, 150)
+        .Add(new CampaignTaskSweep { PersonaSchedule = true }, 150)
+        .Add(new CampaignDialogueHarvest { Parallel = 3 }, 150);
 
     private static Scenario Base() => new Scenario()
         .Add(new OrganicCasual(), 600)

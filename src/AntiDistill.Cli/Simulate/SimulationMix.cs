@@ -63,6 +63,12 @@ internal static class SimulationMix
 
         // The same recipe through a pipeline that waits for each answer's stream to end: time between turns follows the answer's length.
         (() => new CampaignDialogueHarvest { WaitsForAnswer = true }, 150),
+
+        // The task sweep behind a scheduler that imitates people's days: only what the accounts ask and take away is left.
+        (() => new CampaignTaskSweep { PersonaSchedule = true }, 150),
+
+        // The dialogue recipe with three workers sharing each account: the turns of three dialogues interleave.
+        (() => new CampaignDialogueHarvest { Parallel = 3 }, 150),
     ];
 
     /// <summary>Populations every mix contains (the truth file lists them even at tiny scales).</summary>
@@ -72,7 +78,8 @@ internal static class SimulationMix
         "organic_benchmark_eval", "organic_long_answers", "organic_student", "organic_manual_eval", "organic_template_paster",
         "organic_team", "campaign_hydra", "campaign_agentic", "campaign_camouflaged", "campaign_cot_sweep", "campaign_grading_sweep",
         "campaign_explanation_tuning", "campaign_self_instruct", "campaign_task_sweep", "campaign_tool_trajectories",
-        "campaign_dialogue_harvest", "organic_deep_dive", "campaign_dialogue_streamed",
+        "campaign_dialogue_harvest", "organic_deep_dive", "campaign_dialogue_streamed", "campaign_persona_sweep",
+        "campaign_dialogue_parallel",
     ];
 
     /// <summary>The scenario at <paramref name="scale"/> times the scale-1 account counts (each population keeps at least one account).</summary>

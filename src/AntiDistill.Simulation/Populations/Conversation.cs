@@ -35,15 +35,15 @@ internal static class Conversation
     }
 
     /// <summary>
-    /// A dialogue of 3-7 user turns on one opener: the opener, then follow-ups drawn from <paramref name="asks"/>, each
+    /// A dialogue of 3-7 user turns on one opener: the opener, then follow-ups written by <paramref name="nextAsk"/>, each
     /// turn with the whole history before it and the same output budget; <paramref name="gapSeconds"/> draws the time
     /// to the next turn (from the turn just sent, whose answer it may look at).
     /// </summary>
     public static IEnumerable<SimulatedRequest> Dialogue(Population population, string account, DateTimeOffset at, CorpusPrompt opener,
-        IReadOnlyList<string> asks, int budget, ClientProfile client, Random rng, Func<Random, SimulatedRequest, double> gapSeconds)
+        Func<Random, string> nextAsk, int budget, ClientProfile client, Random rng, Func<Random, SimulatedRequest, double> gapSeconds)
     {
         int turns = 3 + rng.Next(5);
-        foreach (var request in Turns(population, account, at, opener, turns, r => asks[r.Next(asks.Count)], budget, reasoning: false, client, rng, gapSeconds))
+        foreach (var request in Turns(population, account, at, opener, turns, nextAsk, budget, reasoning: false, client, rng, gapSeconds))
         {
             yield return request;
         }

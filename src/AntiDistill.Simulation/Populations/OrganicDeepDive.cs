@@ -55,7 +55,7 @@ public sealed class OrganicDeepDive : Population
 
                 var at = Rhythm.SessionStart(new DateTimeOffset(day, TimeSpan.Zero), zone, rng);
                 var opener = context.Prompts.Pick(Openers[rng.Next(Openers.Length)], rng);
-                foreach (var request in Conversation.Dialogue(this, account, at, opener, Asks, budget, client, rng, (r, _) => Math.Max(6, Rhythm.ThinkSeconds(r) * pace)))
+                foreach (var request in Conversation.Dialogue(this, account, at, opener, r => Asks[r.Next(Asks.Length)], budget, client, rng, (r, _) => Math.Max(6, Rhythm.ThinkSeconds(r) * pace)))
                 {
                     yield return request;
                 }

@@ -17,19 +17,6 @@ namespace AntiDistill.Simulation;
 /// </remarks>
 public sealed class CampaignDialogueHarvest : Population
 {
-    // Written for this simulator in the style of UltraChat's user-model turns (not copied from any dataset).
-    private static readonly string[] FollowUps =
-    [
-        "That's helpful. Can you go deeper into the most important point you made and explain why it matters?",
-        "Interesting. What are the main counterarguments to that, and how would you respond to them?",
-        "Could you give a concrete, detailed example that illustrates this in practice?",
-        "How does this compare with the alternatives you mentioned? Please walk through the trade-offs.",
-        "What would an expert in this field add to your answer that a beginner might miss?",
-        "Can you summarize the key ideas so far and then extend them to a related situation?",
-        "What are the common mistakes people make here, and how can they be avoided?",
-        "Could you explain the underlying reasons behind this in more depth?",
-    ];
-
     private static readonly PromptKind[] Seeds = [PromptKind.Organic, PromptKind.Organic, PromptKind.Reasoning, PromptKind.Coding];
 
     /// <summary>Chance that an account is active on a given day. Default 0.7.</summary>
@@ -46,8 +33,14 @@ public sealed class CampaignDialogueHarvest : Population
     /// </summary>
     public bool WaitsForAnswer { get; init; }
 
+    /// <summary>
+    /// Dialogues each sitting runs side by side on the account (parallel workers of the harvester sharing it), their
+    /// turns interleaved: the variant <c>campaign_dialogue_parallel</c> when more than one. Default 1.
+    /// </summary>
+    public int Parallel { get; init; } = 1;
+
     /// <inheritdoc />
-    public override string Name => WaitsForAnswer ? "campaign_dialogue_streamed" : "campaign_dialogue_harvest";
+    public override string Name => Parallel > 1 ? "campaign_dialogue_parallel" : WaitsForAnswer ? "campaign_dialogue_streamed" : "campaign_dialogue_harvest";
 
     /// <inheritdoc />
     public override bool IsCampaign => true;
@@ -75,9 +68,14 @@ public sealed class CampaignDialogueHarvest : Population
                 var day0 = new DateTimeOffset(day, TimeSpan.Zero);
                 for (int sitting = 0, sittings = 1 + rng.Next(2); sitting < sittings; sitting++)
                 {
-                    foreach (var request in Dialogue(context, account, Rhythm.SessionStart(day0, tz, rng), client, rng))
+                    var start = Rhythm.SessionStart(day0, tz, rng);
+                    for (int worker = 0; worker < Parallel; worker++)
                     {
-                        yield return request;
+                        // Workers start a few seconds apart; the scenario orders all requests by time, so their turns interleave.
+                        foreach (var request in Dialogue(context, account, start.AddSeconds(worker * (1 + (rng.NextDouble() * 9))), client, rng))
+                        {
+                            yield return request;
+                        }
                     }
                 }
             }
@@ -91,8 +89,8 @@ public sealed class CampaignDialogueHarvest : Population
         // The teacher's answer streams in, then the user model writes the next question: seconds, not a person's minutes.
         // Streamed: the teacher generates 40-60 tokens a second, then the user model takes 2-8 s.
         return WaitsForAnswer
-            ? Conversation.Dialogue(this, account, at, seed, FollowUps, Budget, client, rng,
+            ? Conversation.Dialogue(this, account, at, seed, r => UserModelAsks.Next(seed.Text, r), Budget, client, rng,
                 (r, sent) => (ServedModel.Serve(sent).OutputTokens / (40 + (r.NextDouble() * 20))) + 2 + (r.NextDouble() * 6))
-            : Conversation.Dialogue(this, account, at, seed, FollowUps, Budget, client, rng, (r, _) => 12 + (r.NextDouble() * 25));
+            : Conversation.Dialogue(this, account, at, seed, r => UserModelAsks.Next(seed.Text, r), Budget, client, rng, (r, _) => 12 + (r.NextDouble() * 25));
     }
 }

@@ -31,7 +31,8 @@ public sealed class CampaignTaskSweep : QuietOperator
     }
 
     /// <inheritdoc />
-    public override string Name => "campaign_task_sweep";
+    /// <remarks>With <see cref="QuietOperator.PersonaSchedule"/>, <c>campaign_persona_sweep</c>: the same recipe behind a scheduler that imitates people's days.</remarks>
+    public override string Name => PersonaSchedule ? "campaign_persona_sweep" : "campaign_task_sweep";
 
     /// <inheritdoc />
     protected override SimulatedRequest Harvest(PopulationContext context, string account, DateTimeOffset at, Random rng)

@@ -29,6 +29,15 @@ public abstract class QuietOperator : Population
     /// <summary>The output budget the scheduler sets on every harvest request (an ordinary one). Default 2048.</summary>
     public int HarvestBudget { get; init; } = 2048;
 
+    /// <summary>
+    /// Whether the scheduler imitates people's days instead of working its own: each account keeps a persona's time
+    /// zone, skips three days in ten, and sends its day's requests in one or two sittings (mostly evenings), a person's
+    /// think time apart. An operator that has read about schedule detection (<c>scheduled_pacing</c>,
+    /// <c>around_the_clock</c>, <c>shared_schedule</c>) does this; what it still cannot change is what each account
+    /// asks and takes away. Default false.
+    /// </summary>
+    public bool PersonaSchedule { get; init; }
+
     /// <inheritdoc />
     public override bool IsCampaign => true;
 
@@ -42,6 +51,7 @@ public abstract class QuietOperator : Population
         var rng = context.Rng;
         foreach (string account in context.Accounts)
         {
+            int tz = PersonaSchedule ? Rhythm.TimeZone(rng) : 0; // drawn only when used: the other families' streams stay as they were
             var person = Clients.Person(account, rng) with
             {
                 AccountCreated = context.Start.AddDays(-(21 + rng.Next(150))).AddMinutes(rng.Next(1440)),
@@ -50,14 +60,7 @@ public abstract class QuietOperator : Population
             {
                 // A residential proxy session per account and day: an address no other account shares.
                 var client = person with { Ip = Clients.ResidentialIp(rng), Asn = Clients.ResidentialAsn(rng) };
-                int quota = Rhythm.Poisson(rng, RequestsPerDay);
-                var times = new List<DateTimeOffset>(quota);
-                for (int i = 0; i < quota; i++)
-                {
-                    times.Add(new DateTimeOffset(day, TimeSpan.Zero).AddHours(WindowStartHour + (rng.NextDouble() * WindowHours) - OperatorUtcOffset));
-                }
-
-                times.Sort();
+                var times = PersonaSchedule ? PersonaDay(day, tz, rng) : OperatorDay(day, rng);
                 foreach (var at in times)
                 {
                     if (rng.NextDouble() < HarvestShare)
@@ -73,6 +76,50 @@ public abstract class QuietOperator : Population
                 }
             }
         }
+    }
+
+    /// <summary>The day's request times as the operator's scheduler spreads a quota over its working window.</summary>
+    private List<DateTimeOffset> OperatorDay(DateTime day, Random rng)
+    {
+        int quota = Rhythm.Poisson(rng, RequestsPerDay);
+        var times = new List<DateTimeOffset>(quota);
+        for (int i = 0; i < quota; i++)
+        {
+            times.Add(new DateTimeOffset(day, TimeSpan.Zero).AddHours(WindowStartHour + (rng.NextDouble() * WindowHours) - OperatorUtcOffset));
+        }
+
+        times.Sort();
+        return times;
+    }
+
+    /// <summary>
+    /// The day's request times as a person would leave them: absent on some days, otherwise one or two sittings in the
+    /// persona's own time zone, the requests of a sitting a person's think time apart. The same mean quota per day.
+    /// </summary>
+    private List<DateTimeOffset> PersonaDay(DateTime day, int tz, Random rng)
+    {
+        const double ActiveDayShare = 0.7;
+        var times = new List<DateTimeOffset>();
+        if (rng.NextDouble() >= ActiveDayShare)
+        {
+            return times;
+        }
+
+        int quota = Rhythm.Poisson(rng, RequestsPerDay / ActiveDayShare);
+        int sittings = 1 + rng.Next(2);
+        var day0 = new DateTimeOffset(day, TimeSpan.Zero);
+        for (int sitting = 0; sitting < sittings; sitting++)
+        {
+            var at = Rhythm.SessionStart(day0, tz, rng);
+            for (int i = sitting; i < quota; i += sittings)
+            {
+                times.Add(at);
+                at = at.AddSeconds(Rhythm.ThinkSeconds(rng));
+            }
+        }
+
+        times.Sort();
+        return times;
     }
 
     /// <summary>One request of the recipe, single-turn, at <paramref name="at"/> (the client is filled in by the caller).</summary>
