@@ -18,13 +18,20 @@ namespace AntiDistill;
 /// </remarks>
 internal struct FollowUpPace
 {
+    /// <summary>Follow-ups to an answer the client received, whatever its length: their gaps are the user's pace (<see cref="LogGapSum"/>).</summary>
+    public int FollowUps;
+
     /// <summary>Follow-ups judged: each came after an answer of at least <see cref="RiskModelOptions.ReadableAnswerTokens"/> visible tokens.</summary>
     public int Judged;
 
     /// <summary>Of <see cref="Judged"/>, those sent before the previous answer could have been read at <see cref="RiskModelOptions.ReadingTokensPerSecond"/>.</summary>
     public int Rushed;
 
-    /// <summary>Sum of the natural logarithms of the judged follow-ups' gaps in seconds (at least 1 s), and of their squares: their spread.</summary>
+    /// <summary>
+    /// Sum of the natural logarithms of the <see cref="FollowUps"/>' gaps in seconds (at least 1 s), and of their squares:
+    /// their spread. Every follow-up, not only the judged ones: how steady a user's pace is shows after short answers
+    /// as well, and more gaps read it sooner.
+    /// </summary>
     public double LogGapSum;
 
     /// <inheritdoc cref="LogGapSum"/>
@@ -68,18 +75,23 @@ internal struct FollowUpPace
             turns = (found ? Math.Max(1, previous.Turns) : 1) + 2;
         }
 
-        if (found && previous.Answer >= options.ReadableAnswerTokens && turns > 2 && turns == previous.Turns + 2 && Fold(prompt) != previous.Prompt && prompt != 0)
+        if (found && previous.Answer > 0 && turns > 2 && turns == previous.Turns + 2 && Fold(prompt) != previous.Prompt && prompt != 0)
         {
             // Out-of-order records count as simultaneous: a negative gap is no gap at all.
             double seconds = Math.Max(0, timestampMs - previous.Ms) / 1000.0;
             double log = Math.Log(Math.Max(1, seconds));
-            double pace = log - Math.Log(previous.Answer);
-            Judged++;
-            Rushed += seconds * options.ReadingTokensPerSecond < previous.Answer ? 1 : 0;
+            FollowUps++;
             LogGapSum += log;
             LogGapSquares += log * log;
-            LogPaceSum += pace;
-            LogPaceSquares += pace * pace;
+            if (previous.Answer >= options.ReadableAnswerTokens)
+            {
+                // Per answer token only after long answers: after a short one the fixed part of a pipeline's delay dominates.
+                double pace = log - Math.Log(previous.Answer);
+                Judged++;
+                Rushed += seconds * options.ReadingTokensPerSecond < previous.Answer ? 1 : 0;
+                LogPaceSum += pace;
+                LogPaceSquares += pace * pace;
+            }
         }
 
         previous = new Exchange { Ms = timestampMs, Prompt = Fold(prompt), Key = Fold(conversation), Turns = turns, Answer = 0 };
@@ -138,6 +150,7 @@ internal struct FollowUpPace
 
     public void MergeFrom(in FollowUpPace other)
     {
+        FollowUps += other.FollowUps;
         Judged += other.Judged;
         Rushed += other.Rushed;
         LogGapSum += other.LogGapSum;
@@ -147,9 +160,9 @@ internal struct FollowUpPace
     }
 
     /// <summary>
-    /// How steady the judged follow-ups' pace is, in [0, 1]: by the spread of their log gaps (a user model that asks a
+    /// How steady the follow-ups' pace is, in [0, 1]: by the spread of their log gaps (a user model that asks a
     /// fixed few seconds after each answer: 12-37 seconds is a spread of 0.3), or of their log gaps per answer token
-    /// (one that waits for each stream to end, then asks at once), whichever is steadier. 0 at a standard deviation of
+    /// (one that waits for each stream to end, then asks at once; judged follow-ups only), whichever is steadier. 0 at a standard deviation of
     /// <paramref name="humanSpread"/> or more, 1 at <paramref name="machineSpread"/> or less, linear between. A person's
     /// think time varies several-fold from turn to turn (a factor of 2.5 either way or more) and follows neither. Each
     /// variance starts from <paramref name="priorGaps"/> gaps at the human spread, so that a few alike gaps, which a
@@ -162,15 +175,15 @@ internal struct FollowUpPace
             return 0;
         }
 
-        double spread = Math.Min(Spread(LogGapSum, LogGapSquares, humanSpread, priorGaps), Spread(LogPaceSum, LogPaceSquares, humanSpread, priorGaps));
+        double spread = Math.Min(Spread(LogGapSum, LogGapSquares, FollowUps, humanSpread, priorGaps), Spread(LogPaceSum, LogPaceSquares, Judged, humanSpread, priorGaps));
         return Math.Clamp((humanSpread - spread) / (humanSpread - machineSpread), 0, 1);
     }
 
-    private readonly double Spread(double sum, double squares, double humanSpread, int priorGaps)
+    private static double Spread(double sum, double squares, int count, double humanSpread, int priorGaps)
     {
-        double mean = sum / Judged;
-        double deviations = Math.Max(0, squares - (Judged * mean * mean));
-        return Math.Sqrt((deviations + (priorGaps * humanSpread * humanSpread)) / (Judged + priorGaps));
+        double mean = count == 0 ? 0 : sum / count;
+        double deviations = Math.Max(0, squares - (count * mean * mean));
+        return Math.Sqrt((deviations + (priorGaps * humanSpread * humanSpread)) / (count + priorGaps));
     }
 
     /// <summary>

@@ -65,6 +65,23 @@ public class RushedFollowUpsTests
     }
 
     [Fact]
+    public void RushedFollowUps_SteadyPaceAfterShortAnswersToo_CountsTowardsSteadiness()
+    {
+        // Answers of 1,500 and 150 tokens in turn, every follow-up 20 s later. The six after a long answer are judged and
+        // rushed; all eleven show the pace: spread sqrt(5 x 0.81 / (11 + 5)) = 0.50, steadiness 0.79. Judged ones alone
+        // would read sqrt(5 x 0.81 / 11) = 0.61, steadiness 0.59.
+        var engine = TestEngine.Create();
+        var account = engine.Account(1);
+        Assessment last = default;
+        for (int t = 0; t < 12; t++)
+        {
+            last = Exchange(engine, account, Evening.AddSeconds(20 * t), TestText.Words(t, 12), (2 * t) + 1, t % 2 == 0 ? 1500 : 150);
+        }
+
+        Assert.Equal(6 / 14.0 * ((0.9 - Math.Sqrt(5 * 0.81 / 16)) / 0.5), Rushed(last), 1e-4);
+    }
+
+    [Fact]
     public void RushedFollowUps_PipelineWaitingForEachStreamToEnd_SteadyPerAnswerToken()
     {
         // Answers of 400 to 3,600 tokens, each followed when its stream ends (50 tokens a second) plus 3 s: the gaps vary
@@ -306,6 +323,7 @@ public class RushedFollowUpsTests
         merged.MergeFrom(b);
         double steadiness = merged.Steadiness(0.9, 0.4, 5);
         return merged.Judged == a.Judged + b.Judged && merged.Rushed == a.Rushed + b.Rushed && merged.Rushed <= merged.Judged
+            && merged.FollowUps == a.FollowUps + b.FollowUps && merged.Judged <= merged.FollowUps
             && steadiness is >= 0 and <= 1 && !double.IsNaN(steadiness);
     }
 }
