@@ -25,6 +25,26 @@ public class RushedFollowUpsTests
         return last;
     }
 
+    /// <summary>
+    /// One conversation of <paramref name="turns"/> turns on a fresh engine, each with new words: turn t is answered with
+    /// <paramref name="answer"/>(t) tokens and followed <paramref name="gapSeconds"/>(t, answer) later by the next.
+    /// </summary>
+    private static Assessment Turns(int turns, Func<int, int> answer, Func<int, int, double> gapSeconds)
+    {
+        var engine = TestEngine.Create();
+        var account = engine.Account(1);
+        var at = Evening;
+        Assessment last = default;
+        for (int t = 0; t < turns; t++)
+        {
+            int tokens = answer(t);
+            last = Exchange(engine, account, at, TestText.Words(t, 12), (2 * t) + 1, tokens);
+            at = at.AddSeconds(gapSeconds(t, tokens));
+        }
+
+        return last;
+    }
+
     private static float Rushed(Assessment assessment) => assessment[RiskSignal.RushedFollowUps].Value;
 
     /// <summary>One exchange: a request with <paramref name="prompt"/> at turn count <paramref name="turns"/>, answered with <paramref name="answerTokens"/>.</summary>
@@ -70,14 +90,7 @@ public class RushedFollowUpsTests
         // Answers of 1,500 and 150 tokens in turn, every follow-up 20 s later. The six after a long answer are judged and
         // rushed; all eleven show the pace: spread sqrt(5 x 0.81 / (11 + 5)) = 0.50, steadiness 0.79. Judged ones alone
         // would read sqrt(5 x 0.81 / 11) = 0.61, steadiness 0.59.
-        var engine = TestEngine.Create();
-        var account = engine.Account(1);
-        Assessment last = default;
-        for (int t = 0; t < 12; t++)
-        {
-            last = Exchange(engine, account, Evening.AddSeconds(20 * t), TestText.Words(t, 12), (2 * t) + 1, t % 2 == 0 ? 1500 : 150);
-        }
-
+        var last = Turns(12, t => t % 2 == 0 ? 1500 : 150, (_, _) => 20);
         Assert.Equal(6 / 14.0 * ((0.9 - Math.Sqrt(5 * 0.81 / 16)) / 0.5), Rushed(last), 1e-4);
     }
 
@@ -86,17 +99,7 @@ public class RushedFollowUpsTests
     {
         // Answers of 400 to 3,600 tokens, each followed when its stream ends (50 tokens a second) plus 3 s: the gaps vary
         // eightfold, their time per answer token hardly at all.
-        var engine = TestEngine.Create();
-        var account = engine.Account(1);
-        var at = Evening;
-        Assessment last = default;
-        for (int t = 0; t < 20; t++)
-        {
-            int answer = 400 * (1 + (t % 9));
-            last = Exchange(engine, account, at, TestText.Words(t, 12), (2 * t) + 1, answer);
-            at = at.AddSeconds((answer / 50.0) + 3);
-        }
-
+        var last = Turns(20, t => 400 * (1 + (t % 9)), (_, answer) => (answer / 50.0) + 3);
         Assert.True(Rushed(last) > 0.5f, $"{Rushed(last)}");
     }
 
@@ -105,16 +108,7 @@ public class RushedFollowUpsTests
     {
         // 3,000-token answers (300 s to read) and every reply sooner, but 8 s, then 60 s, then 250 s: a person skimming,
         // whose think time varies several-fold (log spread 1.4, above the 0.9 at which steadiness is gone).
-        var engine = TestEngine.Create();
-        var account = engine.Account(1);
-        var at = Evening;
-        Assessment last = default;
-        for (int t = 0; t < 12; t++)
-        {
-            last = Exchange(engine, account, at, TestText.Words(t, 12), (2 * t) + 1, 3000);
-            at = at.AddSeconds((t % 3) switch { 0 => 8, 1 => 60, _ => 250 });
-        }
-
+        var last = Turns(12, _ => 3000, (t, _) => (t % 3) switch { 0 => 8, 1 => 60, _ => 250 });
         Assert.Equal(0f, Rushed(last));
     }
 
