@@ -69,6 +69,9 @@ internal static class SimulationMix
 
         // The dialogue recipe with three workers sharing each account: the turns of three dialogues interleave.
         (() => new CampaignDialogueHarvest { Parallel = 3 }, 150),
+
+        // A trap for the schedule signals: people calling the model from a work tool through office hours, weekday after weekday.
+        (() => new OrganicOfficeTool(), 150),
     ];
 
     /// <summary>Populations every mix contains (the truth file lists them even at tiny scales).</summary>
@@ -79,7 +82,7 @@ internal static class SimulationMix
         "organic_team", "campaign_hydra", "campaign_agentic", "campaign_camouflaged", "campaign_cot_sweep", "campaign_grading_sweep",
         "campaign_explanation_tuning", "campaign_self_instruct", "campaign_task_sweep", "campaign_tool_trajectories",
         "campaign_dialogue_harvest", "organic_deep_dive", "campaign_dialogue_streamed", "campaign_persona_sweep",
-        "campaign_dialogue_parallel",
+        "campaign_dialogue_parallel", "organic_office_tool",
     ];
 
     /// <summary>The scenario at <paramref name="scale"/> times the scale-1 account counts (each population keeps at least one account).</summary>

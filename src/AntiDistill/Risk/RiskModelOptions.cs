@@ -6,17 +6,17 @@ namespace AntiDistill;
 /// <summary>How signals become a risk and a verdict.</summary>
 public sealed class RiskModelOptions
 {
-    /// <summary>Intercept of the logistic model (log-odds with every signal at 0). Calibrated; default -2.64.</summary>
+    /// <summary>Intercept of the logistic model (log-odds with every signal at 0). Calibrated; default -2.54.</summary>
     [Range(-50, 50)]
-    public double Bias { get; set; } = -2.64;
+    public double Bias { get; set; } = -2.54;
 
     /// <summary>Weight per signal.</summary>
     [ValidateObjectMembers]
     public RiskWeights Weights { get; set; } = new();
 
-    /// <summary>Risk at or above which an account is <see cref="Verdict.Suspicious"/>. Calibrated; default 0.63.</summary>
+    /// <summary>Risk at or above which an account is <see cref="Verdict.Suspicious"/>. Calibrated; default 0.75.</summary>
     [Range(0.0, 1.0)]
-    public double SuspiciousThreshold { get; set; } = 0.63;
+    public double SuspiciousThreshold { get; set; } = 0.75;
 
     /// <summary>Risk at or above which an account is <see cref="Verdict.Campaign"/>. Calibrated; default 0.90.</summary>
     [Range(0.0, 1.0)]

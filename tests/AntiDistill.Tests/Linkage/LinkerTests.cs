@@ -4,8 +4,19 @@ public class LinkerTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// The engines of these tests: a test engine whose suspicious threshold is pinned at 0.5, so that "suspicious" means
+    /// what <see cref="MakeSuspicious"/> makes an account (a handful of reasoning-trace harvest requests) whatever the
+    /// calibrated default is: these tests are about linkage, and the calibration moves the threshold.
+    /// </summary>
+    private static DistillationEngine Engine(Action<AntiDistillationOptions>? configure = null) => TestEngine.Create(o =>
+    {
+        o.Risk.SuspiciousThreshold = 0.5;
+        configure?.Invoke(o);
+    });
+
     /// <summary>An engine whose only soft evidence is the attributes a test passes (no timing or content kinds).</summary>
-    private static DistillationEngine AttributesOnly() => TestEngine.Create(o =>
+    private static DistillationEngine AttributesOnly() => Engine(o =>
     {
         o.Linkage.Synchrony.Weight = 0;
         o.Linkage.Cadence.Weight = 0;
@@ -19,7 +30,7 @@ public class LinkerTests
     /// </summary>
     private static DistillationEngine TwoSuspiciousAccounts(LinkKind kind)
     {
-        var engine = TestEngine.Create(o =>
+        var engine = Engine(o =>
         {
             foreach (var k in new[] { LinkKind.Synchrony, LinkKind.Cadence, LinkKind.ContentProfile, LinkKind.PromptFrame })
             {
@@ -57,7 +68,7 @@ public class LinkerTests
             last = Harvest(engine, account, T0.AddMinutes(minute).AddSeconds(i));
         }
 
-        Assert.True(last.AccountRisk >= 0.5, TestEngine.Describe(last));
+        Assert.True(last.AccountRisk >= 0.5, TestEngine.Describe(last)); // the pinned threshold (see Engine)
     }
 
     private static Assessment Harvest(DistillationEngine engine, AccountId account, DateTimeOffset at)
@@ -81,7 +92,7 @@ public class LinkerTests
     [Fact]
     public void ProcessLinkage_SharedCard_LinksAccountsIntoOneCluster()
     {
-        var engine = TestEngine.Create();
+        var engine = Engine();
         var card = new ClientAttributes { Payment = engine.Identities.Hash("card-1") };
         for (int i = 0; i < 8; i++)
         {
@@ -102,7 +113,7 @@ public class LinkerTests
     [Fact]
     public void ProcessLinkage_MaxRequests_ProcessesTheBacklogInSlicesInOrder()
     {
-        var engine = TestEngine.Create();
+        var engine = Engine();
         var card = new ClientAttributes { Payment = engine.Identities.Hash("card-1") };
         for (int i = 0; i < 10; i++)
         {
@@ -121,7 +132,7 @@ public class LinkerTests
     {
         // Repeats of an account's own attribute values are skipped for a while (linkage cost); a partner arriving
         // meanwhile must still find the account in the index and link with it.
-        var engine = TestEngine.Create();
+        var engine = Engine();
         var card = new ClientAttributes { Payment = engine.Identities.Hash("card-1") };
         for (int i = 0; i < 50; i++)
         {
@@ -137,7 +148,7 @@ public class LinkerTests
     [Fact]
     public void ProcessLinkage_ManyAccountsBehindOneNat_AreNotLinked()
     {
-        var engine = TestEngine.Create();
+        var engine = Engine();
         var nat = new ClientAttributes
         {
             IpPrefix = engine.Identities.Hash("198.51.100.0/24"),
@@ -320,7 +331,7 @@ public class LinkerTests
     /// </summary>
     private static (ClusterSummary Cluster, Assessment Member) SuspiciousCohort(int suspicious, int organic, int campaignMembers)
     {
-        var engine = TestEngine.Create(o =>
+        var engine = Engine(o =>
         {
             o.Linkage.HubThreshold = 10_000; // the cards below are the test's only links, however many share one
             o.Linkage.CampaignMembers = campaignMembers;
@@ -367,7 +378,7 @@ public class LinkerTests
     [Fact]
     public void Observe_LinkageDisabled_NeverClusters()
     {
-        var engine = TestEngine.Create(o => o.Linkage.Enabled = false);
+        var engine = Engine(o => o.Linkage.Enabled = false);
         var card = new ClientAttributes { Payment = 42 };
         var a = Observe(engine, engine.Account(1), card, 0);
         var b = Observe(engine, engine.Account(2), card, 1);

@@ -19,7 +19,19 @@ public class ScheduleScenarioTests
             .Add(new OrganicHeavyUser(), 10)
             .Add(new OrganicLongAnswers(), 100)
             .Add(new OrganicTeam(), 6);
-        var engine = TestEngine.Create(configure);
+        var engine = TestEngine.Create(o =>
+        {
+            // The weights fitted before organic_office_tool joined the calibration: with them the quiet families are
+            // suspicious on their own, which this test needs. It is about what the schedule link does with suspicious
+            // accounts; with today's defaults most quiet accounts are not suspicious, and so not linked (calibration.md).
+            o.Risk.Bias = -2.64;
+            o.Risk.SuspiciousThreshold = 0.63;
+            o.Risk.Weights.SingleTurn = 2.25;
+            o.Risk.Weights.TraceHarvest = 3.47;
+            o.Risk.Weights.AroundTheClock = 1.63;
+            o.Risk.Weights.ScheduledPacing = 3.12;
+            configure?.Invoke(o);
+        });
         var replay = new EngineReplay(engine);
         var accounts = new Dictionary<string, (string Population, Verdict Final)>();
         foreach (var request in scenario.Generate(5, PromptLibrary.BuiltIn(5), Start, TimeSpan.FromDays(7)))

@@ -120,8 +120,8 @@ public partial class RiskModelTests
 
     [Theory]
     [InlineData(0.0, Verdict.Organic)]
-    [InlineData(0.6299, Verdict.Organic)]
-    [InlineData(0.63, Verdict.Suspicious)]
+    [InlineData(0.7499, Verdict.Organic)]
+    [InlineData(0.75, Verdict.Suspicious)]
     [InlineData(0.8999, Verdict.Suspicious)]
     [InlineData(0.9, Verdict.Campaign)]
     [InlineData(1.0, Verdict.Campaign)]

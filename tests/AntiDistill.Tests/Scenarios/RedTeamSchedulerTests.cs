@@ -3,8 +3,9 @@ using AntiDistill.Simulation;
 namespace AntiDistill.Tests.Scenarios;
 
 /// <summary>
-/// The red-team families built to get around the engine's own evidence must really do so in the traffic they write:
-/// a dialogue harvest whose user model leaves no shared strings, and a quiet operator whose scheduler keeps people's days.
+/// The populations built against the engine's own evidence must really have the shape they claim in the traffic they
+/// write: a dialogue harvest whose user model leaves no shared strings, a quiet operator whose scheduler keeps people's
+/// days, and people whose work tool keeps an operator's schedule.
 /// </summary>
 public class RedTeamSchedulerTests
 {
@@ -45,6 +46,18 @@ public class RedTeamSchedulerTests
 
         // The same recipe and the same volume: only the schedule differs.
         Assert.InRange(persona.Count / (double)operatorRun.Count, 0.7, 1.4);
+    }
+
+    [Fact]
+    public void OfficeTool_SingleRequestsThroughTheWorkingDayOnWeekdays()
+    {
+        // The trap for the schedule signals: present day after day, spread over the working day, never in conversation.
+        var requests = Generate(new OrganicOfficeTool(), 60); // the scenario starts on a Monday: five weekdays, a weekend
+        Assert.All(requests, r => Assert.Equal(1, r.TurnCount));
+
+        // Nine weekdays in ten and one weekend day in ten: about 4.7 of the 7 days.
+        Assert.InRange(ActiveDayShare(requests), 0.55, 0.8);
+        Assert.True(MedianDaySpanHours(requests) > 4, $"a working day spans {MedianDaySpanHours(requests):F1} h");
     }
 
     private static double ActiveDayShare(List<SimulatedRequest> requests)
