@@ -16,6 +16,7 @@ public sealed class EngineReplay(DistillationEngine engine)
     private byte[] _prompt = new byte[4096];
     private long _observed;
     private byte[] _system = new byte[4096];
+    private byte[] _opener = new byte[4096];
 
     /// <summary>Requests between linkage passes. Default 1: after every request, as early as linkage can be.</summary>
     public int LinkEvery { get; init; } = 1;
@@ -46,7 +47,7 @@ public sealed class EngineReplay(DistillationEngine engine)
             ReasoningRequested = request.Reasoning,
             Client = ClientOf(request.Client),
             Organization = Hash(request.Client.Org),
-            Conversation = ConversationOf(request),
+            Conversation = ConversationOf(request, _prompt.AsSpan(0, promptBytes)),
         };
         var assessment = Engine.Observe(observation);
         var served = ServedModel.Serve(request);
@@ -89,18 +90,22 @@ public sealed class EngineReplay(DistillationEngine engine)
         AccountCreated = client.AccountCreated ?? default,
     };
 
-    /// <summary>The conversation's key, as the request readers make it: its first user message (the prompt for a first turn).</summary>
-    private static ulong ConversationOf(SimulatedRequest request)
+    /// <summary>
+    /// The conversation's key, as the request readers make it: its first user message, or for a first turn the prompt
+    /// (already encoded in <paramref name="prompt"/>). Encoded into a reused buffer: a calibration replays a million requests.
+    /// </summary>
+    private ulong ConversationOf(SimulatedRequest request, ReadOnlySpan<byte> prompt)
     {
         foreach (var turn in request.History.Span)
         {
             if (turn.Role == ChatRole.User && turn.Text.Length > 0)
             {
-                return System.IO.Hashing.XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(turn.Text)) | 1;
+                int length = Encode(turn.Text, ref _opener);
+                return System.IO.Hashing.XxHash3.HashToUInt64(_opener.AsSpan(0, length)) | 1;
             }
         }
 
-        return string.IsNullOrEmpty(request.Prompt) ? 0 : System.IO.Hashing.XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(request.Prompt)) | 1;
+        return prompt.IsEmpty ? 0 : System.IO.Hashing.XxHash3.HashToUInt64(prompt) | 1;
     }
 
     private ulong Hash(string? value)
