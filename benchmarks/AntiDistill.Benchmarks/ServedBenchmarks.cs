@@ -25,6 +25,7 @@ public class ServedBenchmarks
     private readonly ServedResponseBody _body = new();
     private readonly byte[] _output = new byte[256 * 1024];
     private byte[][] _events = [];
+    private byte[][] _answerEvents = [];
     private byte[] _json = [];
     private DefaultHttpContext _context = null!;
 
@@ -35,6 +36,11 @@ public class ServedBenchmarks
     public void Setup()
     {
         _events = [.. ServedStreams.Events(Format, Chunks).Select(Encoding.UTF8.GetBytes)];
+        // The stream without its reasoning deltas: a model that does not reason, and the gateway benchmark's stream.
+        _answerEvents = [.. ServedStreams.Events(Format, Chunks)
+            .Where(e => !e.Contains("\"reasoning_content\":\"", StringComparison.Ordinal) && !e.Contains("thinking_delta", StringComparison.Ordinal)
+                && !e.Contains("reasoning_summary_text.delta", StringComparison.Ordinal))
+            .Select(Encoding.UTF8.GetBytes)];
         _json = Encoding.UTF8.GetBytes(ServedStreams.Json(Format));
         _context = new DefaultHttpContext();
         _context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
@@ -49,6 +55,19 @@ public class ServedBenchmarks
         for (int i = 0; i < _events.Length; i++)
         {
             _scanner.Process(_events[i], default);
+        }
+
+        return _scanner.Complete().OutputTokens;
+    }
+
+    /// <summary>As <see cref="Observe"/>, over the answer deltas only (per answer chunk).</summary>
+    [Benchmark(OperationsPerInvoke = Chunks / 2)]
+    public int ObserveAnswerOnly()
+    {
+        _scanner.Reset(Format, serverSentEvents: true, strip: false);
+        for (int i = 0; i < _answerEvents.Length; i++)
+        {
+            _scanner.Process(_answerEvents[i], default);
         }
 
         return _scanner.Complete().OutputTokens;

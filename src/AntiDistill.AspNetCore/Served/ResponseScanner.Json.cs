@@ -202,6 +202,7 @@ internal sealed partial class ResponseScanner
                 if (_depth == 1 && _keys[1] == Key.Error)
                 {
                     _error = true; // {"error":{...}}, OpenAI's error body and its streamed form
+                    _effects++;
                 }
 
                 Open(array: false);
@@ -214,6 +215,10 @@ internal sealed partial class ResponseScanner
                 _captured = 0;
                 _role = RoleOfString();
                 _counted = _role >= Role.Count && Counted();
+                if (_recording)
+                {
+                    RecordOpen(at);
+                }
                 if (_role == Role.Strip)
                 {
                     c.Keep(at + 1); // the opening quote stays
@@ -313,6 +318,11 @@ internal sealed partial class ResponseScanner
             _dropping = false;
         }
 
+        if (_recording && !_inKey)
+        {
+            RecordClose(at);
+        }
+
         EndString();
         return at + 1;
     }
@@ -377,7 +387,11 @@ internal sealed partial class ResponseScanner
                 _event = kind;
             }
 
-            _error |= kind == Kind.Error;
+            if (kind == Kind.Error)
+            {
+                _error = true;
+                _effects++;
+            }
         }
     }
 
@@ -446,10 +460,12 @@ internal sealed partial class ResponseScanner
             }
 
             _sawUsage = true;
+            _effects++;
         }
         else if (parent == Key.OutputDetails && key == Key.ReasoningTokens && KeyAt(_depth - 2) == Key.Usage)
         {
             _reasoningReported = value;
+            _effects++;
         }
     }
 

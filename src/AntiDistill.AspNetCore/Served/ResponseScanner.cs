@@ -37,7 +37,7 @@ internal sealed partial class ResponseScanner
     private long _reasoningBytes;
     private long _strippedBytes;
 
-    /// <summary>Whether whole events that carry nothing read skip the tokenizer (default true; see <c>SkipEventIfIrrelevant</c>).</summary>
+    /// <summary>Whether whole events that carry nothing read skip the tokenizer (default true; see <c>WholeEvent</c>).</summary>
     public bool SkipsWholeEvents { get; init; } = true;
 
     /// <summary>Whether <see cref="Process"/> may drop bytes (and so needs an output span).</summary>
@@ -58,6 +58,7 @@ internal sealed partial class ResponseScanner
         _reasoningBytes = _strippedBytes = 0;
         ResetSse();
         ResetJson();
+        ResetTemplate();
     }
 
     /// <summary>

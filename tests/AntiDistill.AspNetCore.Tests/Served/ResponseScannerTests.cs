@@ -192,16 +192,29 @@ public class ResponseScannerTests
     }
 
     [Fact]
-    public void Process_WholeEventNamingNothingRead_SkipsTokenizer()
+    public void Process_EventNamingNothingReadWhereTemplatesDoNotPay_SkipsTokenizer()
     {
+        // Envelopes that differ in a counter never match a template, so after a few tries such events are passed over.
         // Balanced but not JSON: the fast path checks only framing and brackets, the tokenizer sees the missing value.
-        const string Stream = "data: {\"choices\":[{\"delta\":{\"content\":}}]}\n\n";
+        string stream = string.Concat(Enumerable.Range(0, 20).Select(n => $"data: {{\"n\":{n},\"choices\":[{{\"delta\":{{\"content\":\"x\"}}}}]}}\n\n"))
+            + "data: {\"choices\":[{\"delta\":{\"content\":}}]}\n\n";
 
-        var (fast, _) = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, Stream);
-        var (slow, _) = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, Stream, skipWholeEvents: false);
+        var (fast, _) = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, stream);
+        var (slow, _) = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, stream, skipWholeEvents: false);
 
         Assert.False(fast.Malformed);
         Assert.True(slow.Malformed);
+    }
+
+    [Fact]
+    public void Process_FirstEventNamingNothingRead_TokenizedForTemplate()
+    {
+        // The first answer delta of a stream is tokenized to become the template, so its verdict is the tokenizer's.
+        const string Stream = "data: {\"choices\":[{\"delta\":{\"content\":}}]}\n\n";
+
+        var (fast, _) = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, Stream);
+
+        Assert.True(fast.Malformed);
     }
 
     [Fact]
