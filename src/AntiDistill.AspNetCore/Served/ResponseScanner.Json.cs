@@ -236,6 +236,7 @@ internal sealed partial class ResponseScanner
                 _json = Json.Number;
                 _numberOk = true;
                 _number = b - '0';
+                _numberStart = at;
                 break;
             case (byte)'t' or (byte)'f' or (byte)'n':
                 _json = Json.Literal;
@@ -418,6 +419,11 @@ internal sealed partial class ResponseScanner
             }
 
             EndNumber();
+            if (_recording && _numberOk)
+            {
+                RecordNumber(i);
+            }
+
             return i;
         }
 

@@ -138,8 +138,8 @@ internal sealed partial class ResponseScanner
 
     /// <summary>
     /// The fast paths for the bulk of a stream, taken when an event's one data line and closing blank line are both in
-    /// this chunk. An event shaped byte for byte like an earlier one, but for the text of one string (a reasoning or an
-    /// answer delta), is counted (and blanked) without the tokenizer (<see cref="TryTemplate"/>). Any other event is
+    /// this chunk. An event shaped byte for byte like an earlier one, but for its strings' texts and its integers (a
+    /// reasoning or an answer delta), is counted (and blanked) without the tokenizer (<see cref="TryTemplate"/>). Any other event is
     /// tokenized here and becomes the template when it qualifies, except that, where templates stop paying off, an event
     /// that names no member the scanner reads is passed over untokenized. Measured in <c>ServedBenchmarks</c>. Turned off
     /// by tests that check the tokenizer's own verdicts.
@@ -176,15 +176,10 @@ internal sealed partial class ResponseScanner
         }
 
         bool irrelevant = !MayMatter(data) && data.Count((byte)'{') == data.Count((byte)'}') && data.Count((byte)'[') == data.Count((byte)']');
-        if (_format == RequestFormat.OpenAIResponses || (irrelevant && !TemplatePaysOff))
+        if (irrelevant && !TemplatePaysOff)
         {
-            // Responses events number themselves (sequence_number), so no two share an envelope: no template to gain.
-            if (irrelevant)
-            {
-                _json = Json.Done;
-                i += eol;
-            }
-
+            _json = Json.Done;
+            i += eol;
             return;
         }
 

@@ -194,9 +194,9 @@ public class ResponseScannerTests
     [Fact]
     public void Process_EventNamingNothingReadWhereTemplatesDoNotPay_SkipsTokenizer()
     {
-        // Envelopes that differ in a counter never match a template, so after a few tries such events are passed over.
+        // Envelopes that differ in a member name never match a template, so after a few tries such events are passed over.
         // Balanced but not JSON: the fast path checks only framing and brackets, the tokenizer sees the missing value.
-        string stream = string.Concat(Enumerable.Range(0, 20).Select(n => $"data: {{\"n\":{n},\"choices\":[{{\"delta\":{{\"content\":\"x\"}}}}]}}\n\n"))
+        string stream = string.Concat(Enumerable.Range(0, 20).Select(n => $"data: {{\"n{n}\":0,\"choices\":[{{\"delta\":{{\"content\":\"x\"}}}}]}}\n\n"))
             + "data: {\"choices\":[{\"delta\":{\"content\":}}]}\n\n";
 
         var (fast, _) = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, stream);
