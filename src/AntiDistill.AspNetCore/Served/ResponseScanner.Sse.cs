@@ -139,10 +139,10 @@ internal sealed partial class ResponseScanner
     /// <summary>
     /// The fast paths for the bulk of a stream, taken when an event's one data line and closing blank line are both in
     /// this chunk. An event shaped byte for byte like an earlier one, but for its strings' texts and its integers (a
-    /// reasoning or an answer delta), is counted (and blanked) without the tokenizer (<see cref="TryTemplate"/>). Any other event is
-    /// tokenized here and becomes the template when it qualifies, except that, where templates stop paying off, an event
-    /// that names no member the scanner reads is passed over untokenized. Measured in <c>ServedBenchmarks</c>. Turned off
-    /// by tests that check the tokenizer's own verdicts.
+    /// reasoning or an answer delta), is counted (and blanked) without the tokenizer (<see cref="TryTemplate"/>). Any
+    /// other event is tokenized here and becomes the template when it qualifies, except that, where templates stop paying
+    /// off, an event that names no member the scanner reads is passed over untokenized. Measured in
+    /// <c>ServedBenchmarks</c>. Turned off by tests that check the tokenizer's own verdicts.
     /// </summary>
     private void WholeEvent(ref Cursor c, ref int i)
     {
@@ -168,13 +168,13 @@ internal sealed partial class ResponseScanner
         }
 
         var data = line.TrimEnd((byte)' ');
-        // Balanced brackets (a bracket inside a string only sends an event down the slow path): a cut or mangled document
-        // seldom passes, and whatever passes carries nothing the scanner would have read.
         if (data.Length < 2 || data[0] != '{' || data[^1] != '}')
         {
             return;
         }
 
+        // Balanced brackets (a bracket inside a string only sends an event down the slow path): a cut or mangled document
+        // seldom passes, and whatever passes carries nothing the scanner would have read.
         bool irrelevant = !MayMatter(data) && data.Count((byte)'{') == data.Count((byte)'}') && data.Count((byte)'[') == data.Count((byte)']');
         if (irrelevant && !TemplatePaysOff)
         {

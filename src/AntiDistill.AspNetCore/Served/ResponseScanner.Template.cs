@@ -52,9 +52,10 @@ internal sealed partial class ResponseScanner
     internal int TemplateEvents { get; private set; }
 
     /// <summary>
-    /// Whether an event the scanner could pass over untokenized is worth tokenizing to make a template: while templates
-    /// match more events than they cost tokenizations. A stream whose events differ in their structure soon stops paying
-    /// the tokenizer for templates that never match.
+    /// Whether an event the scanner could pass over untokenized is worth tokenizing to make a template: after four free
+    /// tries, while templates have matched at least half as many events as were tokenized to make them. A stream whose
+    /// events differ in their structure soon stops paying the tokenizer for templates that never match. (The template
+    /// costs each pooled scanner about 1.8 KB: its bytes and two hole tables.)
     /// </summary>
     private bool TemplatePaysOff => _templatesRecorded <= (2 * TemplateEvents) + 4;
 
