@@ -176,7 +176,9 @@ internal sealed partial class ResponseScanner
         // Balanced brackets (a bracket inside a string only sends an event down the slow path): a cut or mangled document
         // seldom passes, and whatever passes carries nothing the scanner would have read.
         bool irrelevant = !MayMatter(data) && data.Count((byte)'{') == data.Count((byte)'}') && data.Count((byte)'[') == data.Count((byte)']');
-        if (irrelevant && !TemplatePaysOff)
+        // An event longer than a template can be (a Responses stream's closing events repeat the whole text) is passed
+        // over as well: tokenizing it would make no template.
+        if (irrelevant && (!TemplatePaysOff || eol > TemplateBytes))
         {
             _json = Json.Done;
             i += eol;

@@ -207,6 +207,22 @@ public class ResponseScannerTests
     }
 
     [Fact]
+    public void Process_EventNamingNothingReadLongerThanTemplate_SkipsTokenizer()
+    {
+        // A delta longer than a template can hold could never become one: it is passed over, as before templates.
+        // The second is balanced but not JSON (a member without a value): only the tokenizer would see that.
+        string pad = new('x', 2000);
+        string stream = $"data: {{\"choices\":[{{\"delta\":{{\"content\":\"{pad}\"}}}}]}}\n\n"
+            + $"data: {{\"choices\":[{{\"delta\":{{\"content\":}}}}],\"pad\":\"{pad}\"}}\n\n";
+
+        var (fast, _) = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, stream);
+        var (slow, _) = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, stream, skipWholeEvents: false);
+
+        Assert.False(fast.Malformed);
+        Assert.True(slow.Malformed);
+    }
+
+    [Fact]
     public void Process_FirstEventNamingNothingRead_TokenizedForTemplate()
     {
         // The first answer delta of a stream is tokenized to become the template, so its verdict is the tokenizer's.
