@@ -64,6 +64,7 @@ internal sealed partial class ResponseScanner
         _templateLength = -1;
         _recording = false;
         _templatesRecorded = 0;
+        _effects = 0; // compared within an event only; reset so that a long-lived pooled scanner never wraps it
         TemplateEvents = 0;
     }
 

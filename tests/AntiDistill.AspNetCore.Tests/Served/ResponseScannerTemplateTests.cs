@@ -7,9 +7,10 @@ using FsCheck.Xunit;
 namespace AntiDistill.AspNetCore.Tests.Served;
 
 /// <summary>
-/// The reasoning-delta template (<c>ResponseScanner.Template.cs</c>) must count and blank exactly what the tokenizer
-/// would: streams of events that share an envelope and differ in their reasoning text, including texts that break the
-/// string (a raw quote, a trailing backslash), envelopes that carry usage or an error, other event names and line ends.
+/// The delta template (<c>ResponseScanner.Template.cs</c>) must count and blank exactly what the tokenizer would:
+/// streams of events that share an envelope and differ in their texts and integers, including texts that break the
+/// string (a raw quote, a trailing backslash), envelopes that carry usage or an error, member names and types that
+/// change, decimals and negatives where integers were, other event names and line ends.
 /// </summary>
 public class ResponseScannerTemplateTests
 {
