@@ -66,6 +66,26 @@ public class ResponseScannerTemplateTests
     }
 
     [Fact]
+    public void Process_EnvelopeWithRandomPaddingAndCounter_DeltasReadThroughTemplate()
+    {
+        // OpenAI pads each chunk with a random "obfuscation" string; some servers number their chunks: both are holes.
+        var random = new Random(7);
+        var events = Enumerable.Range(0, 50).Select(n =>
+            $$$$"""data: {"id":"c","seq":{{{{n * 13}}}},"choices":[{"index":0,"delta":{"reasoning_content":"step {{{{n}}}}"}}],"obfuscation":"{{{{new string('x', random.Next(1, 30))}}}}"}""" + "\n\n").ToArray();
+        var scanner = new ResponseScanner();
+        scanner.Reset(RequestFormat.OpenAIChatCompletions, serverSentEvents: true, strip: false);
+        foreach (string e in events)
+        {
+            scanner.Process(Encoding.UTF8.GetBytes(e), default);
+        }
+
+        var slow = ScannerHarness.Run(RequestFormat.OpenAIChatCompletions, sse: true, strip: false, string.Concat(events), skipWholeEvents: false).Scan;
+
+        Assert.Equal(49, scanner.TemplateEvents);
+        Assert.True(Same(scanner.Complete(), slow));
+    }
+
+    [Fact]
     public void Process_DeltaThatAlsoCarriesUsage_NeverTemplate()
     {
         // A usage count in the envelope is an assignment: a later event must re-assign it, so it cannot be skipped.
