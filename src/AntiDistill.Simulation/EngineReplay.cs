@@ -1,3 +1,4 @@
+using AntiDistill.Requests;
 using System.Text;
 
 namespace AntiDistill.Simulation;
@@ -92,7 +93,9 @@ public sealed class EngineReplay(DistillationEngine engine)
 
     /// <summary>
     /// The conversation's key, as the request readers make it: its first user message, or for a first turn the prompt
-    /// (already encoded in <paramref name="prompt"/>). Encoded into a reused buffer: a calibration replays a million requests.
+    /// (already encoded in <paramref name="prompt"/>), hashed by the readers' own <see cref="ConversationKey"/> (its
+    /// length cap included: two openers alike in their first 512 bytes are one conversation to the engine, and so to
+    /// the replay). Encoded into a reused buffer: a calibration replays a million requests.
     /// </summary>
     private ulong ConversationOf(SimulatedRequest request, ReadOnlySpan<byte> prompt)
     {
@@ -101,11 +104,11 @@ public sealed class EngineReplay(DistillationEngine engine)
             if (turn.Role == ChatRole.User && turn.Text.Length > 0)
             {
                 int length = Encode(turn.Text, ref _opener);
-                return System.IO.Hashing.XxHash3.HashToUInt64(_opener.AsSpan(0, length)) | 1;
+                return ConversationKey.Of(_opener.AsSpan(0, length));
             }
         }
 
-        return prompt.IsEmpty ? 0 : System.IO.Hashing.XxHash3.HashToUInt64(prompt) | 1;
+        return ConversationKey.Of(prompt);
     }
 
     private ulong Hash(string? value)
