@@ -1,5 +1,5 @@
-using AntiDistill.Requests;
 using System.Text;
+using AntiDistill.Requests;
 
 namespace AntiDistill.Simulation;
 
